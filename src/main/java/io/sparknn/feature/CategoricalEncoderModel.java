@@ -1,0 +1,285 @@
+package io.sparknn.feature;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.udf;
+
+import io.sparknn.param.SharedParams;
+import io.sparknn.util.Persistence;
+import io.sparknn.util.SchemaChecks;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.ml.Model;
+import org.apache.spark.ml.attribute.Attribute;
+import org.apache.spark.ml.attribute.AttributeGroup;
+import org.apache.spark.ml.attribute.BinaryAttribute;
+import org.apache.spark.ml.attribute.NominalAttribute;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.api.java.UDF2;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * A fitted {@link CategoricalEncoder}: per input column, the kept categories in bucket order, the values folded
+ * into "other", and (target encoding) the per-fold label statistics. {@code index} and {@code onehot} outputs
+ * carry Spark ML attribute metadata naming every bucket; the last bucket is always the unknown bucket.
+ */
+public final class CategoricalEncoderModel extends Model<CategoricalEncoderModel>
+    implements CategoricalEncoderParams, MLWritable {
+  private static final int FORMAT_VERSION = 1;
+
+  private final String uid;
+  private final Defs defs;
+  private final CategoryTable[] tables;
+  private final int[] foldIds;
+  private final String[] hashCols;
+
+  CategoricalEncoderModel(String uid, CategoryTable[] tables, int[] foldIds, String[] hashCols) {
+    this.uid = uid;
+    this.defs = new Defs(this);
+    this.tables = tables;
+    this.foldIds = foldIds;
+    this.hashCols = hashCols;
+  }
+
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  @Override
+  public Defs defs() {
+    return defs;
+  }
+
+  /** Sets the policy for nulls and unseen values at transform. */
+  public CategoricalEncoderModel setHandleInvalid(String v) {
+    set(handleInvalid(), SharedParams.checked(this, handleInvalid(), v));
+    return this;
+  }
+
+  /** Sets the output columns. */
+  public CategoricalEncoderModel setOutputCols(String... v) {
+    set(outputCols(), SharedParams.checked(this, outputCols(), v));
+    return this;
+  }
+
+  /** The bucket names of input column {@code i}: kept values, then "__other__" if any, then "__unknown__". */
+  public String[] buckets(int i) {
+    return tables[i].bucketNames();
+  }
+
+  /** The values of input column {@code i} that were folded into the "other" bucket. */
+  public String[] otherValues(int i) {
+    return tables[i].other.clone();
+  }
+
+  /** The output field of column {@code i}, with its attribute metadata. */
+  private StructField outputField(int i, String name) {
+    CategoryTable t = tables[i];
+    String[] names = t.bucketNames();
+    return switch (getEncoding()) {
+      case INDEX -> NominalAttribute.defaultAttr().withName(name).withValues(names).toStructField();
+      case ONEHOT -> {
+        Attribute[] attrs = new Attribute[names.length];
+        for (int b = 0; b < names.length; b++) {
+          attrs[b] = BinaryAttribute.defaultAttr().withName(getInputCols()[i] + "_" + names[b]).withIndex(b);
+        }
+        yield new AttributeGroup(name, attrs).toStructField();
+      }
+      default -> new StructField(name, DataTypes.DoubleType, false, Metadata.empty());
+    };
+  }
+
+  @Override
+  public Dataset<Row> transform(Dataset<?> dataset) {
+    StructType schema = dataset.schema();
+    transformSchema(schema, true);
+    String[] in = getInputCols();
+    String[] out = outputNames();
+    if (in.length != tables.length) {
+      throw new IllegalStateException(SchemaChecks.where(this, "inputCols") + ": the model was fitted on "
+          + tables.length + " columns but inputCols has " + in.length + ".");
+    }
+    String mode = getHandleInvalid();
+    Dataset<Row> df = dataset.toDF();
+    String[] codes = new String[in.length];
+    for (int i = 0; i < in.length; i++) {
+      codes[i] = "__sparknn_code_" + i;
+      Coder coder = new Coder(tables[i], mode, SchemaChecks.where(this, "handleInvalid") + ": column '" + in[i]
+          + "' has %s and handleInvalid=error. Set handleInvalid to 'keep' (the unknown bucket) or 'skip' (drop"
+          + " the row).");
+      df = df.withColumn(codes[i], udf(coder, DataTypes.IntegerType).apply(col(in[i]).cast("string")));
+    }
+    if ("skip".equals(mode)) {
+      Column valid = lit(true);
+      for (String c : codes) {
+        valid = valid.and(col(c).geq(0));
+      }
+      df = df.filter(valid);
+    }
+    Column fold = foldOfEachRow(schema);
+    Map<String, Column> outputs = new LinkedHashMap<>();
+    for (int i = 0; i < in.length; i++) {
+      CategoryTable t = tables[i];
+      Column code = col(codes[i]);
+      Column value = switch (getEncoding()) {
+        case INDEX -> code.cast("double");
+        case ONEHOT -> {
+          int size = t.size();
+          yield udf((UDF1<Integer, Vector>) b -> Vectors.sparse(size, new int[] {b}, new double[] {1.0}),
+              SQLDataTypes.VectorType()).apply(code);
+        }
+        default -> udf(new TargetLookup(t.targetTable(getSmoothing())), DataTypes.DoubleType).apply(code, fold);
+      };
+      outputs.put(out[i], value.as(out[i], outputField(i, out[i]).metadata()));
+    }
+    return df.withColumns(outputs).drop(codes);
+  }
+
+  /**
+   * The fold index of each row for out-of-fold target encoding: from the fold column if present, else from the
+   * row hash if every column seen at fit is present, else null (encode with all folds).
+   */
+  private Column foldOfEachRow(StructType schema) {
+    if (!TARGET.equals(getEncoding())) {
+      return lit(null).cast("int");
+    }
+    List<String> names = Arrays.asList(schema.fieldNames());
+    Column raw;
+    if (!getFoldCol().isEmpty()) {
+      raw = names.contains(getFoldCol()) ? col(getFoldCol()).cast("int") : null;
+    } else {
+      raw = names.containsAll(Arrays.asList(hashCols))
+          ? CategoricalEncoderParams.hashedFold(hashCols, getSeed(), getNumFolds()) : null;
+    }
+    if (raw == null) {
+      return lit(null).cast("int");
+    }
+    Map<Integer, Integer> index = new HashMap<>();
+    for (int f = 0; f < foldIds.length; f++) {
+      index.put(foldIds[f], f);
+    }
+    return udf((UDF1<Integer, Integer>) id -> id == null ? null : index.get(id), DataTypes.IntegerType).apply(raw);
+  }
+
+  /** Value to bucket, applying handleInvalid to nulls and unseen values. */
+  private static final class Coder implements UDF1<String, Integer> {
+    private final CategoryTable table;
+    private final String mode;
+    private final String message;
+
+    Coder(CategoryTable table, String mode, String message) {
+      this.table = table;
+      this.mode = mode;
+      this.message = message;
+    }
+
+    @Override
+    public Integer call(String value) {
+      int code = table.code(value);
+      if (code >= 0) {
+        return code;
+      }
+      return switch (mode) {
+        case "keep" -> table.unknownBucket();
+        case "skip" -> code;
+        default -> throw new IllegalArgumentException(String.format(message,
+            value == null ? "a null value" : "value '" + value + "', unseen when the model was fitted,"));
+      };
+    }
+  }
+
+  /** Bucket and fold index (or null) to the precomputed smoothed target mean. */
+  private static final class TargetLookup implements UDF2<Integer, Integer, Double>, Serializable {
+    private final double[][] table;
+
+    TargetLookup(double[][] table) {
+      this.table = table;
+    }
+
+    @Override
+    public Double call(Integer bucket, Integer fold) {
+      return table[fold == null ? 0 : fold + 1][bucket];
+    }
+  }
+
+  @Override
+  public StructType transformSchema(StructType schema) {
+    StructType plain = checkAndTransformSchema(schema, false);
+    String[] out = outputNames();
+    StructField[] fields = plain.fields().clone();
+    for (int i = 0; i < out.length; i++) {
+      fields[schema.length() + i] = outputField(i, out[i]);
+    }
+    return new StructType(fields);
+  }
+
+  @Override
+  public CategoricalEncoderModel copy(ParamMap extra) {
+    return copyValues(new CategoricalEncoderModel(uid, tables, foldIds, hashCols), extra).setParent(parent());
+  }
+
+  private static final StructType DATA = new StructType()
+      .add("column", DataTypes.IntegerType, false)
+      .add("kept", DataTypes.createArrayType(DataTypes.StringType), false)
+      .add("other", DataTypes.createArrayType(DataTypes.StringType), false)
+      .add("n", DataTypes.createArrayType(DataTypes.DoubleType), false)
+      .add("s", DataTypes.createArrayType(DataTypes.DoubleType), false)
+      .add("foldIds", DataTypes.createArrayType(DataTypes.IntegerType), false)
+      .add("hashCols", DataTypes.createArrayType(DataTypes.StringType), false);
+
+  @Override
+  public MLWriter write() {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < tables.length; i++) {
+      CategoryTable t = tables[i];
+      rows.add(RowFactory.create(i, t.kept, t.other, t.n, t.s, foldIds, hashCols));
+    }
+    return new Persistence.Writer(this, FORMAT_VERSION, DATA, rows);
+  }
+
+  /** Reader for saved models. */
+  public static MLReader<CategoricalEncoderModel> read() {
+    return new Persistence.Reader<>(CategoricalEncoderModel.class, FORMAT_VERSION, (uid, rows) -> {
+      CategoryTable[] tables = new CategoryTable[rows.size()];
+      int[] folds = new int[0];
+      String[] hash = new String[0];
+      for (Row r : rows) {
+        folds = r.<Integer>getList(r.fieldIndex("foldIds")).stream().mapToInt(Integer::intValue).toArray();
+        hash = r.<String>getList(r.fieldIndex("hashCols")).toArray(new String[0]);
+        double[] n = r.<Double>getList(r.fieldIndex("n")).stream().mapToDouble(Double::doubleValue).toArray();
+        int buckets = r.getList(r.fieldIndex("kept")).size() + (r.getList(r.fieldIndex("other")).isEmpty() ? 0 : 1);
+        tables[r.getInt(r.fieldIndex("column"))] = new CategoryTable(
+            r.<String>getList(r.fieldIndex("kept")).toArray(new String[0]),
+            r.<String>getList(r.fieldIndex("other")).toArray(new String[0]), n,
+            r.<Double>getList(r.fieldIndex("s")).stream().mapToDouble(Double::doubleValue).toArray(),
+            n.length == 0 ? 0 : n.length / buckets);
+      }
+      return new CategoricalEncoderModel(uid, tables, folds, hash);
+    });
+  }
+
+  /** Loads a model saved with {@code write().save(path)}. */
+  public static CategoricalEncoderModel load(String path) {
+    return read().load(path);
+  }
+}
