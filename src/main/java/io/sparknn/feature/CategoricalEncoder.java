@@ -1,14 +1,10 @@
 package io.sparknn.feature;
 
-import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.inline;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.sum;
 
 import io.sparknn.param.SharedParams;
+import io.sparknn.util.Rows;
 import io.sparknn.util.SchemaChecks;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,7 +20,6 @@ import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -141,13 +136,15 @@ public final class CategoricalEncoder extends Estimator<CategoricalEncoderModel>
         : getFoldCol().isEmpty() ? CategoricalEncoderParams.hashedFold(hashCols, getSeed(), getNumFolds())
         : col(getFoldCol()).cast("int");
     Column label = target ? col(getLabelCol()).cast("double") : lit(0.0);
-    Column[] cells = new Column[in.length];
+    Column[] cols = new Column[in.length + 2];
+    cols[0] = fold;
+    cols[1] = label;
     for (int i = 0; i < in.length; i++) {
-      cells[i] = struct(lit(i).as("c"), col(in[i]).cast("string").as("v"));
+      cols[i + 2] = col(in[i]).cast("string");
     }
-    List<Row> counts = dataset.select(fold.as("f"), label.as("y"), inline(array(cells)))
-        .groupBy("c", "v", "f").agg(count(lit(1)), sum("y"), count("y")).collectAsList();
-    if (counts.isEmpty()) {
+    CategoryCounts counts = Rows.internal(dataset.select(cols)).aggregate(new CategoryCounts(),
+        CategoryCounts::add, CategoryCounts::merge);
+    if (counts.counts.isEmpty()) {
       throw new IllegalArgumentException(SchemaChecks.where(this, "inputCols")
           + ": the input DataFrame is empty; there is nothing to fit.");
     }
@@ -158,25 +155,25 @@ public final class CategoricalEncoder extends Estimator<CategoricalEncoderModel>
     for (int i = 0; i < in.length; i++) {
       perColumn.add(new HashMap<>());
     }
-    for (Row r : counts) {
-      int c = r.getInt(0);
-      long n = r.getLong(3);
-      if (r.isNullAt(2)) {
+    for (Map.Entry<CategoryCounts.Key, double[]> e : counts.counts.entrySet()) {
+      CategoryCounts.Key k = e.getKey();
+      double[] a = e.getValue();
+      if (k.fold() == null) {
         throw new IllegalArgumentException(SchemaChecks.where(this, "foldCol") + ": column '" + getFoldCol()
             + "' has null fold numbers; every row needs a fold.");
       }
-      if (target && (r.getLong(5) < n || !Double.isFinite(r.getDouble(4)))) {
+      if (target && (a[2] < a[0] || !Double.isFinite(a[1]))) {
         throw new IllegalArgumentException(SchemaChecks.where(this, "labelCol") + ": column '" + getLabelCol()
             + "' has null, NaN or infinite labels; target encoding needs a numeric label on every row."
             + " Drop or fill them first.");
       }
-      foldIds.put(r.getInt(2), 0);
-      if (r.isNullAt(1)) {
-        nulls[c] += n;
+      foldIds.put(k.fold(), 0);
+      if (k.value() == null) {
+        nulls[k.column()] += (long) a[0];
         continue;
       }
-      perColumn.get(c).computeIfAbsent(r.getString(1), k -> new HashMap<>())
-          .merge(r.getInt(2), new double[] {n, r.getDouble(4)}, (a, b) -> new double[] {a[0] + b[0], a[1] + b[1]});
+      perColumn.get(k.column()).computeIfAbsent(k.value().toString(), x -> new HashMap<>())
+          .merge(k.fold(), new double[] {a[0], a[1]}, (x, y) -> new double[] {x[0] + y[0], x[1] + y[1]});
     }
     int f = 0;
     for (Map.Entry<Integer, Integer> e : foldIds.entrySet()) {

@@ -3,26 +3,15 @@ package io.sparknn.feature;
 import io.sparknn.param.SharedParams;
 
 import static org.apache.spark.sql.functions.abs;
-import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.inline;
 import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.posexplode_outer;
-import static org.apache.spark.sql.functions.stddev_samp;
-import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 
+import io.sparknn.util.Rows;
 import io.sparknn.util.SchemaChecks;
-import java.util.List;
+import java.util.Arrays;
 import org.apache.spark.ml.Estimator;
-import org.apache.spark.ml.functions;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.StringArrayParam;
@@ -32,7 +21,6 @@ import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -128,69 +116,44 @@ public final class Standardizer extends Estimator<StandardizerModel>
     transformSchema(schema, true);
     String[] in = getInputCols();
     boolean vector = isVectorInput(schema);
-    Dataset<Row> longForm;
-    if (vector) {
-      longForm = dataset.select(posexplode_outer(functions.vector_to_array(col(in[0]), "float64")))
-          .toDF("slot", "v");
-    } else {
-      Column[] cells = new Column[in.length];
-      for (int i = 0; i < in.length; i++) {
-        cells[i] = struct(lit(i).as("slot"), col(in[i]).cast("double").as("v"));
-      }
-      longForm = dataset.select(inline(array(cells)));
+    int width = vector ? 0 : in.length;
+    Column[] cols = Arrays.stream(in).map(c -> vector ? col(c) : col(c).cast("double")).toArray(Column[]::new);
+    SlotStats st = Rows.internal(dataset.select(cols)).aggregate(new SlotStats(width),
+        (acc, r) -> vector ? acc.addVector(r) : acc.addColumns(r), SlotStats::merge);
+    if (st.mismatch != null) {
+      throw new IllegalArgumentException(SchemaChecks.where(this, "inputCols") + ": vectors in column '" + in[0]
+          + "' have different sizes (" + st.mismatch[0] + " and " + st.mismatch[1] + "). Every row needs a"
+          + " vector of the same size.");
     }
-    Column v = col("v");
-    Column good = when(isValid(v), v);
-    List<Row> stats = longForm.groupBy("slot").agg(count(good), avg(good), stddev_samp(good), min(good),
-        max(good), sum(when(isValid(v), 0L).otherwise(1L))).collectAsList();
-    if (stats.isEmpty() || stats.stream().allMatch(r -> r.getLong(1) + r.getLong(6) == 0)) {
+    int slots = st.n.length;
+    if (slots == 0 || st.n[0] + st.bad[0] + st.nullRows == 0) {
       throw new IllegalArgumentException(SchemaChecks.where(this, "inputCols")
-          + ": the input DataFrame is empty; there is nothing to fit.");
+          + ": the input DataFrame is empty" + (slots == 0 && st.nullRows > 0 ? " of non-null vectors" : "")
+          + "; there is nothing to fit.");
     }
-    long nullVectors = stats.stream().filter(r -> r.isNullAt(0)).mapToLong(r -> r.getLong(6)).sum();
-    int slots = (int) stats.stream().filter(r -> !r.isNullAt(0)).count();
-    double[] mean = new double[slots];
     double[] std = new double[slots];
-    double[] lo = new double[slots];
-    double[] hi = new double[slots];
-    long[] n = new long[slots];
-    long[] bad = new long[slots];
-    for (Row r : stats) {
-      if (r.isNullAt(0)) {
-        continue;
-      }
-      int s = r.getInt(0);
-      n[s] = r.getLong(1);
-      mean[s] = r.isNullAt(2) ? Double.NaN : r.getDouble(2);
-      std[s] = r.isNullAt(3) || Double.isNaN(r.getDouble(3)) ? 0.0 : r.getDouble(3);
-      lo[s] = r.isNullAt(4) ? Double.NaN : r.getDouble(4);
-      hi[s] = r.isNullAt(5) ? Double.NaN : r.getDouble(5);
-      bad[s] = r.getLong(6) + nullVectors;
-    }
     for (int s = 0; s < slots; s++) {
       String name = StandardizerParams.slotName(in, vector, s);
-      if (n[s] + bad[s] != n[0] + bad[0]) {
-        throw new IllegalArgumentException(SchemaChecks.where(this, "inputCols") + ": vectors in column '"
-            + in[0] + "' have different sizes (slot " + s + " is present in " + (n[s] + bad[s]) + " rows, slot 0 in "
-            + (n[0] + bad[0]) + "). Every row needs a vector of the same size.");
-      }
-      if (n[s] == 0) {
+      long bad = st.bad[s] + st.nullRows;
+      std[s] = st.std(s);
+      if (st.n[s] == 0) {
         throw new IllegalArgumentException(SchemaChecks.where(this, "inputCols") + ": " + name
-            + " has no valid value (all " + bad[s] + " rows are null, NaN or infinite); nothing to fit."
+            + " has no valid value (all " + bad + " rows are null, NaN or infinite); nothing to fit."
             + " Drop the column or fill it first.");
       }
-      if (bad[s] > 0 && "error".equals(getHandleInvalid())) {
+      if (bad > 0 && "error".equals(getHandleInvalid())) {
         throw new IllegalArgumentException(SchemaChecks.where(this, "handleInvalid") + ": " + name + " has "
-            + bad[s] + " null, NaN or infinite values and handleInvalid=error. Clean them, or set handleInvalid"
+            + bad + " null, NaN or infinite values and handleInvalid=error. Clean them, or set handleInvalid"
             + " to 'skip' (drop those rows) or 'keep' (impute the fitted mean).");
       }
-      if (std[s] == 0.0 || hi[s] == lo[s]) {
-        LOG.warn("Standardizer: {} has zero variance (every valid value is {}); it scales to 0.", name, lo[s]);
+      if (std[s] == 0.0) {
+        LOG.warn("Standardizer: {} has zero variance (every valid value is {}); it scales to 0.", name,
+            st.min[s]);
       }
     }
-    return copyValues(new StandardizerModel(uid, mean, std, lo, hi, n), ParamMap.empty()).setParent(this);
+    return copyValues(new StandardizerModel(uid, st.mean, std, st.min, st.max, st.n), ParamMap.empty())
+        .setParent(this);
   }
-
   @Override
   public StructType transformSchema(StructType schema) {
     return checkAndTransformSchema(schema);

@@ -1,0 +1,86 @@
+package io.sparknn.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/** Timing and reporting for the benchmark suite: medians with spread, ratios pair by pair, Markdown and JSON. */
+final class Bench {
+  /** Seconds of each repetition of one side of a comparison. */
+  record Timing(String name, double[] seconds) {
+    double median() {
+      double[] s = seconds.clone();
+      Arrays.sort(s);
+      return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    String cell() {
+      double lo = Arrays.stream(seconds).min().orElseThrow();
+      double hi = Arrays.stream(seconds).max().orElseThrow();
+      return String.format(Locale.ROOT, "%s: %.2f s (%.2f–%.2f)", name, median(), lo, hi);
+    }
+  }
+
+  /** One row of the table: ours against theirs, same data, same run. */
+  record Row(String comparison, String data, Timing ours, Timing theirs) {
+    /** How many times faster ours is, from the medians. */
+    double speedup() {
+      return theirs.median() / ours.median();
+    }
+  }
+
+  private final List<Row> rows = new ArrayList<>();
+  private final int repeats;
+
+  Bench(int repeats) {
+    this.repeats = repeats;
+  }
+
+  /** Runs {@code body} once to warm up, then {@code repeats} times, timing each. */
+  Timing time(String name, Runnable body) {
+    body.run();
+    double[] s = new double[repeats];
+    for (int i = 0; i < repeats; i++) {
+      long t0 = System.nanoTime();
+      body.run();
+      s[i] = (System.nanoTime() - t0) / 1e9;
+    }
+    return new Timing(name, s);
+  }
+
+  void add(Row row) {
+    rows.add(row);
+    System.out.printf(Locale.ROOT, "  %s: ours %.2f s, theirs %.2f s, %.2fx%n", row.comparison(),
+        row.ours().median(), row.theirs().median(), row.speedup());
+  }
+
+  String markdown() {
+    StringBuilder sb = new StringBuilder();
+    sb.append("| Comparison | Data | Ours (median, min–max) | Theirs (same data, same run) | Speed-up |\n");
+    sb.append("|---|---|---|---|---|\n");
+    for (Row r : rows) {
+      sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.2f× |%n", r.comparison(), r.data(),
+          r.ours().cell(), r.theirs().cell(), r.speedup()));
+    }
+    return sb.toString();
+  }
+
+  void writeJson(Path file, String machine) throws IOException {
+    StringBuilder sb = new StringBuilder("{\n  \"machine\": \"" + machine + "\",\n  \"repeats\": " + repeats
+        + ",\n  \"rows\": [\n");
+    for (int i = 0; i < rows.size(); i++) {
+      Row r = rows.get(i);
+      sb.append(String.format(Locale.ROOT, "    {\"comparison\": \"%s\", \"data\": \"%s\", \"ours\": \"%s\","
+              + " \"oursSeconds\": %s, \"theirs\": \"%s\", \"theirsSeconds\": %s, \"speedup\": %.4f}%s%n",
+          r.comparison(), r.data(), r.ours().name(), Arrays.toString(r.ours().seconds()), r.theirs().name(),
+          Arrays.toString(r.theirs().seconds()), r.speedup(), i + 1 < rows.size() ? "," : ""));
+    }
+    sb.append("  ]\n}\n");
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, sb.toString());
+  }
+}
