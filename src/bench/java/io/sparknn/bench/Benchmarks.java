@@ -2,6 +2,7 @@ package io.sparknn.bench;
 
 import static org.apache.spark.sql.functions.lit;
 
+import io.sparknn.examples.Quickstart;
 import io.sparknn.feature.CategoricalEncoder;
 import io.sparknn.feature.Standardizer;
 import java.nio.file.Path;
@@ -24,10 +25,8 @@ import org.apache.spark.sql.SparkSession;
  * {@code target/bench/results.json}. Arguments: {@code [rows (default 1000000)] [repeats (default 3)]}.
  */
 public final class Benchmarks {
-  static final String[] CATEGORICAL = {"term", "sub_grade", "addr_state", "verification_status", "emp_length"};
-  static final String[] NUMERIC = {"funded_amnt", "int_rate", "annual_inc", "delinq_2yrs", "inq_last_6mths",
-      "revol_util", "acc_now_delinq", "open_il_6m", "open_il_12m", "open_il_24m", "total_bal_il", "all_util",
-      "inq_fi", "inq_last_12m", "delinq_amnt", "num_il_tl", "total_il_high_credit_limit"};
+  static final String[] CATEGORICAL = Quickstart.CATEGORICAL;
+  static final String[] NUMERIC = Quickstart.NUMERIC;
 
   private Benchmarks() {}
 

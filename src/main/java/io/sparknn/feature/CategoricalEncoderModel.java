@@ -264,14 +264,13 @@ public final class CategoricalEncoderModel extends Model<CategoricalEncoderModel
       int[] folds = new int[0];
       String[] hash = new String[0];
       for (Row r : rows) {
-        folds = r.<Integer>getList(r.fieldIndex("foldIds")).stream().mapToInt(Integer::intValue).toArray();
-        hash = r.<String>getList(r.fieldIndex("hashCols")).toArray(new String[0]);
-        double[] n = r.<Double>getList(r.fieldIndex("n")).stream().mapToDouble(Double::doubleValue).toArray();
-        int buckets = r.getList(r.fieldIndex("kept")).size() + (r.getList(r.fieldIndex("other")).isEmpty() ? 0 : 1);
-        tables[r.getInt(r.fieldIndex("column"))] = new CategoryTable(
-            r.<String>getList(r.fieldIndex("kept")).toArray(new String[0]),
-            r.<String>getList(r.fieldIndex("other")).toArray(new String[0]), n,
-            r.<Double>getList(r.fieldIndex("s")).stream().mapToDouble(Double::doubleValue).toArray(),
+        folds = Persistence.ints(r, "foldIds");
+        hash = Persistence.strings(r, "hashCols");
+        String[] kept = Persistence.strings(r, "kept");
+        String[] other = Persistence.strings(r, "other");
+        double[] n = Persistence.doubles(r, "n");
+        int buckets = kept.length + (other.length == 0 ? 0 : 1);
+        tables[r.getInt(r.fieldIndex("column"))] = new CategoryTable(kept, other, n, Persistence.doubles(r, "s"),
             n.length == 0 ? 0 : n.length / buckets);
       }
       return new CategoricalEncoderModel(uid, tables, folds, hash);

@@ -12,9 +12,7 @@ import io.sparknn.util.Rows;
 import io.sparknn.util.SchemaChecks;
 import java.util.Arrays;
 import org.apache.spark.ml.Estimator;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.param.StringArrayParam;
 import org.apache.spark.ml.util.DefaultParamsReadable;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable;
@@ -36,10 +34,7 @@ public final class Standardizer extends Estimator<StandardizerModel>
   private static final Logger LOG = LoggerFactory.getLogger(Standardizer.class);
 
   private final String uid;
-  private final StringArrayParam inputCols;
-  private final StringArrayParam outputCols;
-  private final Param<String> method;
-  private final Param<String> handleInvalid;
+  private final Defs defs;
 
   /** A standardizer with a random uid. */
   public Standardizer() {
@@ -49,11 +44,7 @@ public final class Standardizer extends Estimator<StandardizerModel>
   /** A standardizer with the given uid. */
   public Standardizer(String uid) {
     this.uid = uid;
-    this.inputCols = SharedParams.inputCols(this, "numeric columns, or one vector column");
-    this.outputCols = SharedParams.outputCols(this, "scaled output columns");
-    this.method = StandardizerParams.methodParam(this);
-    this.handleInvalid = StandardizerParams.handleInvalidParam(this);
-    StandardizerParams.setDefaults(this);
+    this.defs = new Defs(this);
   }
 
   @Override
@@ -62,46 +53,31 @@ public final class Standardizer extends Estimator<StandardizerModel>
   }
 
   @Override
-  public StringArrayParam inputCols() {
-    return inputCols;
-  }
-
-  @Override
-  public StringArrayParam outputCols() {
-    return outputCols;
-  }
-
-  @Override
-  public Param<String> method() {
-    return method;
-  }
-
-  @Override
-  public Param<String> handleInvalid() {
-    return handleInvalid;
+  public Defs defs() {
+    return defs;
   }
 
   /** Sets the input columns: numeric columns, or exactly one vector column. */
   public Standardizer setInputCols(String... v) {
-    set(inputCols, SharedParams.checked(this, inputCols, v));
+    set(inputCols(), SharedParams.checked(this, inputCols(), v));
     return this;
   }
 
   /** Sets the output columns (default {@code <input>_scaled}). */
   public Standardizer setOutputCols(String... v) {
-    set(outputCols, SharedParams.checked(this, outputCols, v));
+    set(outputCols(), SharedParams.checked(this, outputCols(), v));
     return this;
   }
 
   /** Sets the method: {@code zscore} (default) or {@code minmax}. */
   public Standardizer setMethod(String v) {
-    set(method, SharedParams.checked(this, method, v));
+    set(method(), SharedParams.checked(this, method(), v));
     return this;
   }
 
   /** Sets the invalid-value policy: {@code error} (default), {@code skip} or {@code keep}. */
   public Standardizer setHandleInvalid(String v) {
-    set(handleInvalid, SharedParams.checked(this, handleInvalid, v));
+    set(handleInvalid(), SharedParams.checked(this, handleInvalid(), v));
     return this;
   }
 

@@ -15,9 +15,7 @@ import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.param.StringArrayParam;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
@@ -37,10 +35,7 @@ public final class StandardizerModel extends Model<StandardizerModel> implements
   private static final int FORMAT_VERSION = 1;
 
   private final String uid;
-  private final StringArrayParam inputCols;
-  private final StringArrayParam outputCols;
-  private final Param<String> method;
-  private final Param<String> handleInvalid;
+  private final Defs defs;
   private final double[] mean;
   private final double[] std;
   private final double[] min;
@@ -50,11 +45,7 @@ public final class StandardizerModel extends Model<StandardizerModel> implements
   /** A model with the given statistics, one entry per column or vector slot. */
   public StandardizerModel(String uid, double[] mean, double[] std, double[] min, double[] max, long[] count) {
     this.uid = uid;
-    this.inputCols = SharedParams.inputCols(this, "numeric columns, or one vector column");
-    this.outputCols = SharedParams.outputCols(this, "scaled output columns");
-    this.method = StandardizerParams.methodParam(this);
-    this.handleInvalid = StandardizerParams.handleInvalidParam(this);
-    StandardizerParams.setDefaults(this);
+    this.defs = new Defs(this);
     this.mean = mean.clone();
     this.std = std.clone();
     this.min = min.clone();
@@ -68,34 +59,19 @@ public final class StandardizerModel extends Model<StandardizerModel> implements
   }
 
   @Override
-  public StringArrayParam inputCols() {
-    return inputCols;
-  }
-
-  @Override
-  public StringArrayParam outputCols() {
-    return outputCols;
-  }
-
-  @Override
-  public Param<String> method() {
-    return method;
-  }
-
-  @Override
-  public Param<String> handleInvalid() {
-    return handleInvalid;
+  public Defs defs() {
+    return defs;
   }
 
   /** Sets the invalid-value policy used by {@code transform}. */
   public StandardizerModel setHandleInvalid(String v) {
-    set(handleInvalid, SharedParams.checked(this, handleInvalid, v));
+    set(handleInvalid(), SharedParams.checked(this, handleInvalid(), v));
     return this;
   }
 
   /** Sets the output columns. */
   public StandardizerModel setOutputCols(String... v) {
-    set(outputCols, SharedParams.checked(this, outputCols, v));
+    set(outputCols(), SharedParams.checked(this, outputCols(), v));
     return this;
   }
 
@@ -259,13 +235,9 @@ public final class StandardizerModel extends Model<StandardizerModel> implements
   public static MLReader<StandardizerModel> read() {
     return new Persistence.Reader<>(StandardizerModel.class, FORMAT_VERSION, (uid, rows) -> {
       Row r = rows.get(0);
-      return new StandardizerModel(uid, doubles(r, "mean"), doubles(r, "std"), doubles(r, "min"),
-          doubles(r, "max"), r.<Long>getList(r.fieldIndex("count")).stream().mapToLong(Long::longValue).toArray());
+      return new StandardizerModel(uid, Persistence.doubles(r, "mean"), Persistence.doubles(r, "std"),
+          Persistence.doubles(r, "min"), Persistence.doubles(r, "max"), Persistence.longs(r, "count"));
     });
-  }
-
-  private static double[] doubles(Row r, String field) {
-    return r.<Double>getList(r.fieldIndex(field)).stream().mapToDouble(Double::doubleValue).toArray();
   }
 
   /** Loads a model saved with {@code write().save(path)}. */

@@ -8,6 +8,7 @@ import io.sparknn.util.SchemaChecks;
 import java.util.Arrays;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.StringArrayParam;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -19,31 +20,53 @@ public interface StandardizerParams extends HasInputCols, HasOutputCols, HasHand
   /** min-max: {@code (x - min) / (max - min)}, in [0, 1] on the fitted data. */
   String MINMAX = "minmax";
 
+  /** The param definitions of this stage, created once in its constructor. */
+  Defs defs();
+
+  /** Every param of the standardizer, defined once for the estimator and the model. */
+  final class Defs {
+    final StringArrayParam inputCols;
+    final StringArrayParam outputCols;
+    final Param<String> method;
+    final Param<String> handleInvalid;
+
+    /** Defines the params with {@code p} as parent (call after its uid is set) and sets their defaults. */
+    Defs(StandardizerParams p) {
+      inputCols = SharedParams.inputCols(p, "numeric columns, or one vector column");
+      outputCols = SharedParams.outputCols(p, "scaled output columns");
+      method = SharedParams.choice(p, "method", "scaling method: zscore = (x - mean) / std (sample std),"
+          + " minmax = (x - min) / (max - min).", ZSCORE, MINMAX);
+      handleInvalid = SharedParams.handleInvalid(p, "what to do with null, NaN and infinite inputs: error = fail"
+          + " naming the column, skip = drop the row, keep = impute the fitted mean.", "error", "skip", "keep");
+      p.setDefault(method, ZSCORE);
+      p.setDefault(handleInvalid, "error");
+      p.setDefault(outputCols, new String[0]);
+    }
+  }
+
+  @Override
+  default StringArrayParam inputCols() {
+    return defs().inputCols;
+  }
+
+  @Override
+  default StringArrayParam outputCols() {
+    return defs().outputCols;
+  }
+
   /** Scaling method: {@code zscore} (default) or {@code minmax}. */
-  Param<String> method();
+  default Param<String> method() {
+    return defs().method;
+  }
+
+  @Override
+  default Param<String> handleInvalid() {
+    return defs().handleInvalid;
+  }
 
   /** The scaling method. */
   default String getMethod() {
     return getOrDefault(method());
-  }
-
-  /** Declares the params' defaults; called by both constructors. */
-  static void setDefaults(StandardizerParams p) {
-    p.setDefault(p.method(), ZSCORE);
-    p.setDefault(p.handleInvalid(), "error");
-    p.setDefault(p.outputCols(), new String[0]);
-  }
-
-  /** The method param. */
-  static Param<String> methodParam(StandardizerParams p) {
-    return SharedParams.choice(p, "method", "scaling method: zscore = (x - mean) / std (sample std),"
-        + " minmax = (x - min) / (max - min).", ZSCORE, MINMAX);
-  }
-
-  /** The handleInvalid param. */
-  static Param<String> handleInvalidParam(StandardizerParams p) {
-    return SharedParams.handleInvalid(p, "what to do with null, NaN and infinite inputs: error = fail naming the"
-        + " column, skip = drop the row, keep = impute the fitted mean.", "error", "skip", "keep");
   }
 
   /** "column 'x'" or "slot 3 of vector column 'v'", for messages. */

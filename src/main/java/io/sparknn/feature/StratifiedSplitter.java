@@ -2,23 +2,14 @@ package io.sparknn.feature;
 
 import static org.apache.spark.sql.functions.col;
 
-import io.sparknn.param.HasLabelCol;
-import io.sparknn.param.HasOutputCol;
-import io.sparknn.param.HasSeed;
 import io.sparknn.param.SharedParams;
 import java.util.Arrays;
-import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.param.DoubleArrayParam;
-import org.apache.spark.ml.param.LongParam;
-import org.apache.spark.ml.param.Param;
-import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReadable;
-import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,15 +23,10 @@ import org.slf4j.LoggerFactory;
  * weight. Labels may be string, integral, floating or boolean; null and NaN labels are an error. Cache the input
  * before {@code split} on large data: each returned frame re-reads it.
  */
-public final class StratifiedSplitter extends Transformer
-    implements HasLabelCol, HasSeed, HasOutputCol, DefaultParamsWritable {
+public final class StratifiedSplitter extends StratifyingTransformer<StratifiedSplitter> {
   private static final Logger LOG = LoggerFactory.getLogger(StratifiedSplitter.class);
 
-  private final String uid;
-  private final Param<String> labelCol;
   private final DoubleArrayParam weights;
-  private final LongParam seed;
-  private final Param<String> outputCol;
 
   /** A splitter with a random uid. */
   public StratifiedSplitter() {
@@ -49,25 +35,9 @@ public final class StratifiedSplitter extends Transformer
 
   /** A splitter with the given uid (used by the reader and by {@code copy}). */
   public StratifiedSplitter(String uid) {
-    this.uid = uid;
-    this.labelCol = SharedParams.labelCol(this);
+    super(uid, "name of the int column with the split index", "split");
     this.weights = SharedParams.weights(this);
-    this.seed = SharedParams.seed(this);
-    this.outputCol = SharedParams.outputCol(this, "name of the int column with the split index");
-    setDefault(labelCol, "label");
     setDefault(weights, new double[] {0.8, 0.1, 0.1});
-    setDefault(seed, 42L);
-    setDefault(outputCol, "split");
-  }
-
-  @Override
-  public String uid() {
-    return uid;
-  }
-
-  @Override
-  public Param<String> labelCol() {
-    return labelCol;
   }
 
   /** Fraction of every class that goes to each split; default {@code [0.8, 0.1, 0.1]}. */
@@ -75,42 +45,14 @@ public final class StratifiedSplitter extends Transformer
     return weights;
   }
 
-  @Override
-  public LongParam seed() {
-    return seed;
-  }
-
-  @Override
-  public Param<String> outputCol() {
-    return outputCol;
-  }
-
   /** The split weights. */
   public double[] getWeights() {
     return getOrDefault(weights);
   }
 
-  /** Sets the label column (default "label"). */
-  public StratifiedSplitter setLabelCol(String v) {
-    set(labelCol, SharedParams.checked(this, labelCol, v));
-    return this;
-  }
-
   /** Sets the split weights, e.g. {@code 0.8, 0.1, 0.1}: each > 0, summing to 1. */
   public StratifiedSplitter setWeights(double... v) {
     set(weights, SharedParams.checked(this, weights, v));
-    return this;
-  }
-
-  /** Sets the seed (default 42). */
-  public StratifiedSplitter setSeed(long v) {
-    set(seed, SharedParams.checked(this, seed, v));
-    return this;
-  }
-
-  /** Sets the name of the split index column (default "split"). */
-  public StratifiedSplitter setOutputCol(String v) {
-    set(outputCol, SharedParams.checked(this, outputCol, v));
     return this;
   }
 
@@ -147,11 +89,8 @@ public final class StratifiedSplitter extends Transformer
   }
 
   @Override
-  public Dataset<Row> transform(Dataset<?> dataset) {
-    transformSchema(dataset.schema(), true);
-    Dataset<Row> df = dataset.toDF();
+  Stratification.Assigner assigner(Stratification.Classes classes) {
     double[] w = getWeights();
-    Stratification.Classes classes = Stratification.countClasses(this, df, getLabelCol());
     long[][] cumulative = new long[classes.counts().length][];
     for (int c = 0; c < classes.counts().length; c++) {
       long n = classes.counts()[c];
@@ -168,14 +107,14 @@ public final class StratifiedSplitter extends Transformer
         cumulative[c][s] = sum;
       }
     }
-    return Stratification.assign(df, getLabelCol(), getSeed(), classes, getOutputCol(), (c, rank) -> {
+    return (c, rank) -> {
       long[] cum = cumulative[c];
       int s = 0;
       while (rank >= cum[s]) {
         s++;
       }
       return s;
-    });
+    };
   }
 
   /** Splits {@code dataset} into one DataFrame per weight (without the split index column). */
@@ -188,16 +127,6 @@ public final class StratifiedSplitter extends Transformer
       parts[s] = assigned.filter(col(out).equalTo(s)).drop(out);
     }
     return parts;
-  }
-
-  @Override
-  public StructType transformSchema(StructType schema) {
-    return Stratification.checkSchema(this, schema, getLabelCol(), getOutputCol());
-  }
-
-  @Override
-  public StratifiedSplitter copy(ParamMap extra) {
-    return defaultCopy(extra);
   }
 
   /** Reader for saved splitters. */

@@ -23,6 +23,26 @@ public final class Persistence {
 
   private static final String VERSION = "formatVersion";
 
+  /** The array column {@code field} of a data row as doubles. */
+  public static double[] doubles(Row r, String field) {
+    return r.<Double>getList(r.fieldIndex(field)).stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  /** The array column {@code field} of a data row as longs. */
+  public static long[] longs(Row r, String field) {
+    return r.<Long>getList(r.fieldIndex(field)).stream().mapToLong(Long::longValue).toArray();
+  }
+
+  /** The array column {@code field} of a data row as ints. */
+  public static int[] ints(Row r, String field) {
+    return r.<Integer>getList(r.fieldIndex(field)).stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  /** The array column {@code field} of a data row as strings. */
+  public static String[] strings(Row r, String field) {
+    return r.<String>getList(r.fieldIndex(field)).toArray(new String[0]);
+  }
+
   /** Writes a model: its params as metadata and {@code rows} (of {@code schema}) as its data. */
   public static final class Writer extends MLWriter {
     private final Params instance;
