@@ -3,6 +3,7 @@ package io.sparknn.bench;
 import static org.apache.spark.sql.functions.lit;
 
 import io.sparknn.examples.Quickstart;
+import io.sparknn.evaluation.MetricsEvaluator;
 import io.sparknn.feature.CategoricalEncoder;
 import io.sparknn.feature.Standardizer;
 import java.nio.file.Path;
@@ -11,6 +12,8 @@ import java.util.stream.Stream;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
+import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
 import org.apache.spark.ml.feature.OneHotEncoder;
 import org.apache.spark.ml.feature.StandardScaler;
 import org.apache.spark.ml.feature.StringIndexer;
@@ -18,11 +21,13 @@ import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 
 /**
  * The benchmark suite: each comparison runs ours and Spark MLlib's on the same cached data in the same JVM, with
  * the same threads (local[2], OMP/OpenBLAS pinned to 1 per task). Prints a Markdown table and writes
- * {@code target/bench/results.json}. Arguments: {@code [rows (default 1000000)] [repeats (default 3)]}.
+ * {@code target/bench/results-<selection>.json}. Arguments: {@code [rows (default 1000000)] [repeats (default 3)] [all|preprocessing|evaluation]
+ * [scored rows for evaluation (default 10000000)]}.
  */
 public final class Benchmarks {
   static final String[] CATEGORICAL = Quickstart.CATEGORICAL;
@@ -40,11 +45,18 @@ public final class Benchmarks {
         + ", Spark " + spark.version() + ", local[2], OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS");
     System.out.println("Machine: " + machine);
     Bench bench = new Bench(repeats);
-    preprocessing(spark, bench, rows);
+    String only = args.length > 2 ? args[2] : "all";
+    if (only.equals("all") || only.equals("preprocessing")) {
+      preprocessing(spark, bench, rows);
+    }
+    if (only.equals("all") || only.equals("evaluation")) {
+      evaluation(spark, bench, args.length > 3 ? Integer.parseInt(args[3]) : 10_000_000);
+    }
     System.out.println();
     System.out.print(bench.markdown());
-    bench.writeJson(Path.of("target/bench/results.json"), machine);
-    System.out.println("\nJSON: target/bench/results.json");
+    Path json = Path.of("target/bench/results-" + only + ".json");
+    bench.writeJson(json, machine);
+    System.out.println("\nJSON: " + json);
     spark.stop();
   }
 
@@ -89,6 +101,37 @@ public final class Benchmarks {
         bench.time("StringIndexer → OneHotEncoder → VectorAssembler → StandardScaler",
             () -> consume(t.transform(df)))));
     df.unpersist();
+  }
+
+  /** MetricsEvaluator.evaluateAll against Spark's evaluators on generated binary scores. */
+  static void evaluation(SparkSession spark, Bench bench, int rows) {
+    // label ~ Bernoulli(0.3); score = a noisy function of the label with continuous values (few ties)
+    Dataset<Row> scored = spark.range(rows).repartition(2)
+        .withColumn("label", functions.when(functions.rand(1).lt(0.3), 1.0).otherwise(0.0))
+        .withColumn("score", functions.col("label").multiply(0.35).plus(functions.rand(2).multiply(0.65)))
+        .withColumn("probability", org.apache.spark.ml.functions.array_to_vector(functions.array(
+            functions.lit(1.0).minus(functions.col("score")), functions.col("score"))))
+        .withColumn("prediction", functions.when(functions.col("score").gt(0.5), 1.0).otherwise(0.0))
+        .drop("id", "score").cache();
+    System.out.printf("generated %,d scored rows (cached)%n", scored.count());
+    String data = String.format("%,d generated binary scores", rows);
+    MetricsEvaluator ours = new MetricsEvaluator();
+    BinaryClassificationEvaluator roc = new BinaryClassificationEvaluator().setMetricName("areaUnderROC")
+        .setRawPredictionCol("probability");
+    MulticlassClassificationEvaluator f1 = new MulticlassClassificationEvaluator().setMetricName("f1");
+    MulticlassClassificationEvaluator acc = new MulticlassClassificationEvaluator().setMetricName("accuracy");
+    Bench.Timing all = bench.time("MetricsEvaluator.evaluateAll (every metric, exact AUC)",
+        () -> ours.evaluateAll(scored));
+    bench.add(new Bench.Row("all classification metrics", data, all,
+        bench.time("BinaryClassificationEvaluator(areaUnderROC) + MulticlassClassificationEvaluator(f1, accuracy)",
+            () -> {
+              roc.evaluate(scored);
+              f1.evaluate(scored);
+              acc.evaluate(scored);
+            })));
+    bench.add(new Bench.Row("evaluateAll vs one AUC", data, all,
+        bench.time("BinaryClassificationEvaluator(areaUnderROC)", () -> roc.evaluate(scored))));
+    scored.unpersist();
   }
 
   /** Computes the features column of every row without collecting it. */
