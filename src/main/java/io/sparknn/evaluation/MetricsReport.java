@@ -108,26 +108,32 @@ public final class MetricsReport {
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT, "%s metrics (%,d rows, weight %.6g)%n", task == Task.CLASSIFICATION
-        ? "Classification" : "Regression", rows, totalWeight));
+    sb.append(String.format(Locale.ROOT, "%s metrics (%,d rows, total weight %s)%n", task == Task.CLASSIFICATION
+        ? "Classification" : "Regression", rows, count(totalWeight)));
     metrics.forEach((k, v) -> sb.append(String.format(Locale.ROOT, "  %-20s %.6f%n", k, v)));
     if (task == Task.CLASSIFICATION) {
       sb.append(String.format(Locale.ROOT, "%n  %-6s %10s %10s %10s %12s%n", "class", "precision", "recall", "f1",
           "support"));
       for (int c = 0; c < perClass.length; c++) {
-        sb.append(String.format(Locale.ROOT, "  %-6d %10.4f %10.4f %10.4f %12.6g%n", c, perClass[c][0],
-            perClass[c][1], perClass[c][2], perClass[c][3]));
+        sb.append(String.format(Locale.ROOT, "  %-6d %10.4f %10.4f %10.4f %12s%n", c, perClass[c][0],
+            perClass[c][1], perClass[c][2], count(perClass[c][3])));
       }
       sb.append("\n  confusion matrix (rows true, columns predicted)\n");
       for (double[] row : confusion) {
         sb.append("  ");
         for (double v : row) {
-          sb.append(String.format(Locale.ROOT, "%10.6g", v));
+          sb.append(String.format(Locale.ROOT, "%12s", count(v)));
         }
         sb.append('\n');
       }
     }
     return sb.toString();
+  }
+
+  /** A weight sum: as an integer when it is one (unweighted counts), else with 6 significant digits. */
+  private static String count(double v) {
+    return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.format(Locale.ROOT, "%,d", (long) v)
+        : String.format(Locale.ROOT, "%.6g", v);
   }
 
   /** The report as JSON: task, rows, totalWeight, metrics, confusionMatrix, perClass, roc, pr. */

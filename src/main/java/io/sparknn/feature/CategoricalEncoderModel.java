@@ -7,7 +7,6 @@ import static org.apache.spark.sql.functions.udf;
 import io.sparknn.param.SharedParams;
 import io.sparknn.util.Persistence;
 import io.sparknn.util.SchemaChecks;
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -121,38 +120,42 @@ public final class CategoricalEncoderModel extends Model<CategoricalEncoderModel
     }
     String mode = getHandleInvalid();
     Dataset<Row> df = dataset.toDF();
-    String[] codes = new String[in.length];
+    Coder[] coders = new Coder[in.length];
     for (int i = 0; i < in.length; i++) {
-      codes[i] = "__sparknn_code_" + i;
-      Coder coder = new Coder(tables[i], mode, SchemaChecks.where(this, "handleInvalid") + ": column '" + in[i]
+      coders[i] = new Coder(tables[i], mode, SchemaChecks.where(this, "handleInvalid") + ": column '" + in[i]
           + "' has %s and handleInvalid=error. Set handleInvalid to 'keep' (the unknown bucket) or 'skip' (drop"
           + " the row).");
-      df = df.withColumn(codes[i], udf(coder, DataTypes.IntegerType).apply(col(in[i]).cast("string")));
     }
     if ("skip".equals(mode)) {
       Column valid = lit(true);
-      for (String c : codes) {
-        valid = valid.and(col(c).geq(0));
+      for (int i = 0; i < in.length; i++) {
+        Coder coder = coders[i];
+        valid = valid.and(udf((UDF1<String, Boolean>) v -> coder.call(v) >= 0, DataTypes.BooleanType)
+            .apply(col(in[i]).cast("string")));
       }
       df = df.filter(valid);
     }
     Column fold = foldOfEachRow(schema);
     Map<String, Column> outputs = new LinkedHashMap<>();
-    for (int i = 0; i < in.length; i++) {
-      CategoryTable t = tables[i];
-      Column code = col(codes[i]);
-      Column value = switch (getEncoding()) {
-        case INDEX -> code.cast("double");
+    for (int i = 0; i < in.length; i++) { // one function call per cell: value -> encoded output
+      Coder coder = coders[i];
+      Column value = col(in[i]).cast("string");
+      Column encoded = switch (getEncoding()) {
+        case INDEX -> udf((UDF1<String, Double>) v -> (double) coder.call(v), DataTypes.DoubleType).apply(value);
         case ONEHOT -> {
-          int size = t.size();
-          yield udf((UDF1<Integer, Vector>) b -> Vectors.sparse(size, new int[] {b}, new double[] {1.0}),
-              SQLDataTypes.VectorType()).apply(code);
+          int size = tables[i].size();
+          yield udf((UDF1<String, Vector>) v -> Vectors.sparse(size, new int[] {coder.call(v)}, new double[] {1.0}),
+              SQLDataTypes.VectorType()).apply(value);
         }
-        default -> udf(new TargetLookup(t.targetTable(getSmoothing())), DataTypes.DoubleType).apply(code, fold);
+        default -> {
+          double[][] target = tables[i].targetTable(getSmoothing());
+          yield udf((UDF2<String, Integer, Double>) (v, f) -> target[f == null ? 0 : f + 1][coder.call(v)],
+              DataTypes.DoubleType).apply(value, fold);
+        }
       };
-      outputs.put(out[i], value.as(out[i], outputField(i, out[i]).metadata()));
+      outputs.put(out[i], encoded.as(out[i], outputField(i, out[i]).metadata()));
     }
-    return df.withColumns(outputs).drop(codes);
+    return df.withColumns(outputs);
   }
 
   /**
@@ -205,20 +208,6 @@ public final class CategoricalEncoderModel extends Model<CategoricalEncoderModel
         default -> throw new IllegalArgumentException(String.format(message,
             value == null ? "a null value" : "value '" + value + "', unseen when the model was fitted,"));
       };
-    }
-  }
-
-  /** Bucket and fold index (or null) to the precomputed smoothed target mean. */
-  private static final class TargetLookup implements UDF2<Integer, Integer, Double>, Serializable {
-    private final double[][] table;
-
-    TargetLookup(double[][] table) {
-      this.table = table;
-    }
-
-    @Override
-    public Double call(Integer bucket, Integer fold) {
-      return table[fold == null ? 0 : fold + 1][bucket];
     }
   }
 
