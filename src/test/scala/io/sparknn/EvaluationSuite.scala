@@ -3,22 +3,10 @@ package io.sparknn
 import io.sparknn.evaluation.{MetricsEvaluator, MetricsReport}
 import org.apache.spark.ml.attribute.AttributeGroup
 import org.apache.spark.ml.functions.array_to_vector
-import org.apache.spark.sql.SparkSession
 import org.apache.spark.sql.functions.{array, col, lit}
-import org.scalatest.BeforeAndAfterAll
-import org.scalatest.funsuite.AnyFunSuite
 
 /** MetricsEvaluator from Scala: one report with every metric, and evaluate() for a single one. */
-class EvaluationSuite extends AnyFunSuite with BeforeAndAfterAll {
-  private var spark: SparkSession = _
-
-  override def beforeAll(): Unit = {
-    spark = SparkSession.builder().master("local[2]").appName("EvaluationSuite")
-      .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2").getOrCreate()
-  }
-
-  override def afterAll(): Unit = spark.stop()
-
+class EvaluationSuite extends SparkSuite {
   test("binary scores: every metric in one report, matching scikit-learn") {
     val scored = spark.read.option("header", "true").option("inferSchema", "true")
       .csv(getClass.getResource("/metrics/binary.csv").getPath)

@@ -4,22 +4,10 @@ import io.sparknn.feature.{CategoricalEncoder, CategoricalEncoderModel, Standard
 import org.apache.spark.ml.{Pipeline, PipelineModel}
 import org.apache.spark.ml.attribute.{AttributeGroup, NominalAttribute}
 import org.apache.spark.ml.feature.VectorAssembler
-import org.apache.spark.sql.SparkSession
 import org.apache.spark.sql.functions.col
-import org.scalatest.BeforeAndAfterAll
-import org.scalatest.funsuite.AnyFunSuite
 
 /** Uses the feature stages the way a Scala Spark user would: chained setters, Pipelines, save/load. */
-class FeatureStagesSuite extends AnyFunSuite with BeforeAndAfterAll {
-  private var spark: SparkSession = _
-
-  override def beforeAll(): Unit = {
-    spark = SparkSession.builder().master("local[2]").appName("FeatureStagesSuite")
-      .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2").getOrCreate()
-  }
-
-  override def afterAll(): Unit = spark.stop()
-
+class FeatureStagesSuite extends SparkSuite {
   private def loans = spark.read.option("header", "true").option("inferSchema", "true")
     .csv(getClass.getResource("/lending_club_sample.csv").getPath)
 
