@@ -99,7 +99,8 @@ public abstract class Loss implements Serializable {
     return p;
   }
 
-  static int argmax(double[] y) {
+  /** Index of the largest entry (the first on ties). */
+  public static int argmax(double[] y) {
     int t = 0;
     for (int j = 1; j < y.length; j++) {
       if (y[j] > y[t]) {

@@ -1,0 +1,119 @@
+package io.sparknn.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparknn.nn.Activation;
+import io.sparknn.nn.Loss;
+import io.sparknn.nn.Network;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+
+class TrainerTest {
+  /** Three Gaussian blobs in 2-D (centres 4 apart); with {@code flip}, labels are rotated by one class. */
+  static Trainer.Examples blobs(int n, long seed, boolean flip) {
+    Random r = new Random(seed);
+    double[][] x = new double[n][2];
+    double[][] y = new double[n][3];
+    double[] w = new double[n];
+    double[][] centres = {{0, 0}, {4, 0}, {0, 4}};
+    for (int i = 0; i < n; i++) {
+      int c = i % 3;
+      x[i][0] = centres[c][0] + r.nextGaussian();
+      x[i][1] = centres[c][1] + r.nextGaussian();
+      y[i][flip ? (c + 1) % 3 : c] = 1;
+      w[i] = 1;
+    }
+    return new Trainer.Examples(Nd4j.create(x).castTo(DataType.FLOAT), y, w);
+  }
+
+  static Network net(double dropout, long seed) {
+    return new Network(new int[] {2, 16, 3}, Activation.parse("relu"), dropout, "auto", DataType.FLOAT, seed);
+  }
+
+  static Trainer trainer(Network net, Loss loss, int epochs, int patience) {
+    return new Trainer(net, loss, new Optimizer("adam", 0, false, 0.9, 0.999, 1e-8, 0, 0, 0, 0, 0),
+        LearningRateSchedule.parse("constant", 0), new Trainer.Settings(32, epochs, 0.01, patience, 0.0, 42));
+  }
+
+  @Test
+  void learnsSeparableClasses() {
+    Network net = net(0, 1);
+    History h = trainer(net, Loss.parse("crossEntropy", 0), 30, 0).fit(blobs(600, 1, false), blobs(300, 2, false));
+    History.Epoch last = h.epochs().get(h.epochs().size() - 1);
+    assertTrue(last.validationMetric() >= 0.95, "validation accuracy " + last.validationMetric());
+    assertTrue(last.trainLoss() < h.epochs().get(0).trainLoss());
+    assertEquals("accuracy", h.metricName());
+  }
+
+  @Test
+  void earlyStoppingStopsPatienceEpochsAfterTheBestAndRestoresIt() {
+    // validation labels are rotated: the better the fit to the training data, the worse the validation loss
+    Network net = net(0, 2);
+    Trainer.Examples validation = blobs(300, 4, true);
+    Trainer t = trainer(net, Loss.parse("crossEntropy", 0), 50, 3);
+    History h = t.fit(blobs(600, 3, false), validation);
+    int best = h.bestEpoch();
+    assertEquals(best + 3 + 1, h.epochs().size(), "stopped 3 epochs after the best");
+    assertTrue(h.epochs().size() < 50);
+    assertEquals(h.epochs().get(best).validationLoss(), t.evaluate(validation)[0], 1e-5, "best weights restored");
+    assertEquals(History.Fit.OVERFITTING, h.diagnosis().fit(), h.diagnosis().reason());
+  }
+
+  @Test
+  void sameSeedSameModel() {
+    Network a = net(0.3, 5);
+    Network b = net(0.3, 5);
+    trainer(a, Loss.parse("crossEntropy", 0), 5, 0).fit(blobs(200, 1, false), null);
+    trainer(b, Loss.parse("crossEntropy", 0), 5, 0).fit(blobs(200, 1, false), null);
+    assertEquals(a.params(), b.params());
+  }
+
+  @Test
+  void labelSmoothingLowersTheMaximumPredictedProbability() {
+    double[] meanMax = new double[2];
+    double[] smoothing = {0.0, 0.2};
+    for (int s = 0; s < 2; s++) {
+      Network net = net(0, 7);
+      trainer(net, Loss.parse("crossEntropy", smoothing[s]), 40, 0).fit(blobs(600, 1, false), null);
+      double[][] logits = net.forward(blobs(300, 9, false).x(), false, null).toDoubleMatrix();
+      for (double[] z : logits) {
+        double max = Double.NEGATIVE_INFINITY;
+        double sum = 0;
+        for (double v : z) {
+          max = Math.max(max, v);
+        }
+        for (double v : z) {
+          sum += Math.exp(v - max);
+        }
+        meanMax[s] += 1 / sum / logits.length;
+      }
+    }
+    assertTrue(meanMax[1] < meanMax[0] - 0.02, "max probability " + meanMax[0] + " -> " + meanMax[1]);
+    assertTrue(meanMax[1] < 0.9 + 0.2 / 3 + 0.01, "smoothed targets cap confidence near 1 - 0.2 + 0.2/3");
+  }
+
+  static History curves(double[] train, double[] validation) {
+    History h = new History("accuracy");
+    for (int e = 0; e < train.length; e++) {
+      h.add(new History.Epoch(e, train[e], validation[e], Double.NaN, 0.01, 1), false);
+    }
+    return h;
+  }
+
+  @Test
+  void diagnosisFollowsTheCurves() {
+    assertEquals(History.Fit.OVERFITTING, curves(new double[] {1.0, 0.6, 0.4, 0.2, 0.1},
+        new double[] {1.0, 0.7, 0.65, 0.8, 0.95}).diagnosis().fit());
+    assertEquals(History.Fit.UNDERFITTING, curves(new double[] {1.10, 1.08, 1.07, 1.06},
+        new double[] {1.11, 1.09, 1.08, 1.07}).diagnosis().fit());
+    assertEquals(History.Fit.GOOD_FIT, curves(new double[] {1.0, 0.5, 0.3, 0.25},
+        new double[] {1.0, 0.55, 0.35, 0.3}).diagnosis().fit());
+    assertEquals(History.Fit.INCONCLUSIVE, curves(new double[] {1.0, 0.5}, new double[] {1.0, 0.5})
+        .diagnosis().fit());
+    assertEquals(History.Fit.INCONCLUSIVE, curves(new double[] {1.0, 0.5, 0.4},
+        new double[] {Double.NaN, Double.NaN, Double.NaN}).diagnosis().fit());
+  }
+}
