@@ -1,6 +1,6 @@
 package io.sparknn.evaluation;
 
-import static org.apache.spark.sql.functions.col;
+import static io.sparknn.util.SchemaChecks.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.posexplode;
 import static org.apache.spark.sql.functions.sum;

@@ -3,7 +3,7 @@ package io.sparknn.feature;
 import io.sparknn.param.SharedParams;
 
 import static org.apache.spark.sql.functions.abs;
-import static org.apache.spark.sql.functions.col;
+import static io.sparknn.util.SchemaChecks.col;
 import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;

@@ -34,6 +34,11 @@ public final class SharedParams {
     return new Param<>(p, "labelCol", "label column name (non-empty)", (String v) -> v != null && !v.isEmpty());
   }
 
+  /** A required column-name param other than the label (non-empty). */
+  public static Param<String> column(Params p, String name, String doc) {
+    return new Param<>(p, name, doc + " (non-empty)", (String v) -> v != null && !v.isEmpty());
+  }
+
   /** Name of the single output column. */
   public static Param<String> outputCol(Params p, String doc) {
     return new Param<>(p, "outputCol", doc, (String v) -> v != null && !v.isEmpty());

@@ -33,6 +33,16 @@ public final class History implements Serializable {
     this.metricName = metricName;
   }
 
+  /** Rebuilds a saved history from rows {epoch, trainLoss, validationLoss, validationMetric, lr, seconds}. */
+  public static History restore(String metricName, int bestEpoch, List<double[]> rows) {
+    History h = new History(metricName);
+    for (double[] r : rows) {
+      h.epochs.add(new Epoch((int) r[0], r[1], r[2], r[3], r[4], r[5]));
+    }
+    h.bestEpoch = bestEpoch;
+    return h;
+  }
+
   void add(Epoch e, boolean best) {
     epochs.add(e);
     if (best) {

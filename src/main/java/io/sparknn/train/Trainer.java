@@ -25,7 +25,7 @@ public final class Trainer {
 
   /** Loop settings: batch size, epochs, base learning rate, early-stopping patience (0 = off) and min delta. */
   public record Settings(int batchSize, int maxEpochs, double learningRate, int patience, double minDelta,
-                         long seed) {}
+                         long seed) implements java.io.Serializable {}
 
   private final Network net;
   private final Loss loss;

@@ -1,5 +1,8 @@
 package io.sparknn.util;
 
+import io.sparknn.train.TrainingRows;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
@@ -19,6 +22,75 @@ public final class Rows {
   /** The rows of {@code df} in Spark's internal format; values must be read by the column's type. */
   public static JavaRDD<InternalRow> internal(Dataset<?> df) {
     return df.queryExecution().toRdd().toJavaRDD();
+  }
+
+  /**
+   * Converts {@code df}'s rows {@code (features vector, label double, weight double, validation boolean)} into one
+   * {@link TrainingRows} block per partition. Null or non-finite features, labels or weights, negative weights and
+   * vectors of another size fail with a message starting with the given column descriptions.
+   */
+  public static JavaRDD<TrainingRows> trainingBlocks(Dataset<?> df, int features, String[] where) {
+    return internal(df).mapPartitions(it -> {
+      FloatBuffer x = new FloatBuffer();
+      List<double[]> lw = new ArrayList<>();
+      List<Boolean> val = new ArrayList<>();
+      while (it.hasNext()) {
+        InternalRow r = it.next();
+        Vector v = vector(r, 0);
+        if (v == null || v.size() != features) {
+          throw new IllegalArgumentException(where[0] + " has a " + (v == null ? "null vector" : "vector of size "
+              + v.size()) + " but the model takes " + features + " features. Fix or drop those rows.");
+        }
+        double[] a = v.toArray();
+        for (double value : a) {
+          if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException(where[0] + " has " + value + " in a features vector; a model"
+                + " must never train on NaN or infinite input. Clean the data or impute it (Standardizer with"
+                + " handleInvalid=keep).");
+          }
+        }
+        x.add(a);
+        if (r.isNullAt(1) || !Double.isFinite(r.getDouble(1))) {
+          throw new IllegalArgumentException(where[1] + " has a null or non-finite label; every training row"
+              + " needs one.");
+        }
+        double w = r.isNullAt(2) ? Double.NaN : r.getDouble(2);
+        if (!(w >= 0) || Double.isInfinite(w)) {
+          throw new IllegalArgumentException(where[2] + " has the weight " + w + "; weights must be finite and"
+              + " >= 0.");
+        }
+        lw.add(new double[] {r.getDouble(1), w});
+        val.add(!r.isNullAt(3) && r.getBoolean(3));
+      }
+      double[] y = new double[lw.size()];
+      double[] w = new double[lw.size()];
+      boolean[] v = new boolean[lw.size()];
+      for (int i = 0; i < y.length; i++) {
+        y[i] = lw.get(i)[0];
+        w[i] = lw.get(i)[1];
+        v[i] = val.get(i);
+      }
+      return List.of(new TrainingRows(features, x.toArray(), y, w, v)).iterator();
+    });
+  }
+
+  /** A growable float array. */
+  private static final class FloatBuffer {
+    private float[] data = new float[1024];
+    private int size;
+
+    void add(double[] values) {
+      if (size + values.length > data.length) {
+        data = java.util.Arrays.copyOf(data, Math.max(data.length * 2, size + values.length));
+      }
+      for (double v : values) {
+        data[size++] = (float) v;
+      }
+    }
+
+    float[] toArray() {
+      return java.util.Arrays.copyOf(data, size);
+    }
   }
 
   /** The vector in column {@code i} of an internal row, or null. */

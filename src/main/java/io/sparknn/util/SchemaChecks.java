@@ -3,6 +3,8 @@ package io.sparknn.util;
 import java.util.Arrays;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.param.Params;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.NumericType;
@@ -16,6 +18,14 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class SchemaChecks {
   private SchemaChecks() {}
+
+  /**
+   * The column named {@code name}, quoted so that names with dots or spaces (e.g. {@code x.box}) are taken
+   * literally instead of as struct fields.
+   */
+  public static Column col(String name) {
+    return functions.col("`" + name.replace("`", "``") + "`");
+  }
 
   /** "StageName(uid) param": the prefix of every message about {@code param} of {@code stage}. */
   public static String where(Params stage, String param) {

@@ -138,6 +138,17 @@ class StandardizerTest extends SparkTestBase {
   }
 
   @Test
+  void columnNamesWithDotsAreTakenLiterally() {
+    Dataset<Row> df = numbers().withColumnRenamed("a", "x.box");
+    StandardizerModel m = new Standardizer().setInputCols("x.box", "b").fit(df);
+    double[] ms = meanStd(column(m.transform(df), "`x.box_scaled`"));
+    assertEquals(0.0, ms[0], 1e-9);
+    assertEquals(1.0, ms[1], 1e-9);
+    Dataset<Row> s = new StratifiedSplitter().setLabelCol("x.box").setWeights(0.5, 0.5).transform(df);
+    assertEquals(500, s.count());
+  }
+
+  @Test
   void badInput() {
     Dataset<Row> df = numbers();
     String missing = assertThrows(IllegalArgumentException.class,

@@ -103,24 +103,24 @@ class OptimizerTest {
     java.util.Arrays.fill(w, 1.0);
     Loss mse = Loss.parse("mse", 0);
     INDArray mask = net.weightMask();
-    for (int epoch = 0; epoch < 1500; epoch++) {
+    for (int epoch = 0; epoch < 400; epoch++) {
       double[][] out = net.forward(xs, true, r).toDoubleMatrix();
       double[][] g = new double[n][1];
       mse.compute(out, y, w, g);
       net.backward(Nd4j.create(g));
-      o.step(net.params(), net.grads(), 0.01, mask);
+      o.step(net.params(), net.grads(), 0.02, mask);
     }
     double[] weights = net.params().toDoubleVector();
     long zeros = 0;
     for (int j = 3; j < d; j++) {
-      zeros += Math.abs(weights[j]) < 1e-3 ? 1 : 0;
+      zeros += Math.abs(weights[j]) < 2.5e-3 ? 1 : 0;
     }
     return zeros;
   }
 
   @Test
   void l1DrivesMoreWeightsToZeroThanL2() {
-    long l1 = nearZeroWeights(0.1, 0);
+    long l1 = nearZeroWeights(0.1, 0); // L1 subgradient steps oscillate within lr * l1 = 2e-3 of 0
     long l2 = nearZeroWeights(0, 0.1);
     assertTrue(l1 >= 12, "L1 zeroed " + l1 + " of the 17 irrelevant weights");
     assertTrue(l1 > l2, "L1 " + l1 + " vs L2 " + l2);

@@ -1,0 +1,449 @@
+package io.sparknn.param;
+
+import io.sparknn.nn.Activation;
+import io.sparknn.nn.Loss;
+import io.sparknn.train.LearningRateSchedule;
+import io.sparknn.train.Optimizer;
+import java.util.Arrays;
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntArrayParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.param.Params;
+
+/**
+ * Params of the neural estimators and their models: columns, network shape, loss, optimizer, schedule and the
+ * training loop. Defined once in {@link Defs}; each stage creates its {@code Defs} in its constructor.
+ */
+public interface NeuralParams extends HasLabelCol, HasSeed, HasHandleInvalid {
+  /** The param definitions of this stage. */
+  Defs defs();
+
+  /** The {@code featuresCol} param. */
+  default Param<String> featuresCol() {
+    return defs().featuresCol;
+  }
+
+  /** The value of {@code featuresCol}. */
+  default String getFeaturesCol() {
+    return getOrDefault(featuresCol());
+  }
+
+  @Override
+  default Param<String> labelCol() {
+    return defs().labelCol;
+  }
+
+  /** The {@code weightCol} param. */
+  default Param<String> weightCol() {
+    return defs().weightCol;
+  }
+
+  /** The value of {@code weightCol}. */
+  default String getWeightCol() {
+    return getOrDefault(weightCol());
+  }
+
+  /** The {@code validationIndicatorCol} param. */
+  default Param<String> validationIndicatorCol() {
+    return defs().validationIndicatorCol;
+  }
+
+  /** The value of {@code validationIndicatorCol}. */
+  default String getValidationIndicatorCol() {
+    return getOrDefault(validationIndicatorCol());
+  }
+
+  /** The {@code predictionCol} param. */
+  default Param<String> predictionCol() {
+    return defs().predictionCol;
+  }
+
+  /** The value of {@code predictionCol}. */
+  default String getPredictionCol() {
+    return getOrDefault(predictionCol());
+  }
+
+  /** The {@code probabilityCol} param. */
+  default Param<String> probabilityCol() {
+    return defs().probabilityCol;
+  }
+
+  /** The value of {@code probabilityCol}. */
+  default String getProbabilityCol() {
+    return getOrDefault(probabilityCol());
+  }
+
+  /** The {@code rawPredictionCol} param. */
+  default Param<String> rawPredictionCol() {
+    return defs().rawPredictionCol;
+  }
+
+  /** The value of {@code rawPredictionCol}. */
+  default String getRawPredictionCol() {
+    return getOrDefault(rawPredictionCol());
+  }
+
+  /** The {@code hiddenLayers} param. */
+  default IntArrayParam hiddenLayers() {
+    return defs().hiddenLayers;
+  }
+
+  /** The value of {@code hiddenLayers}. */
+  default int[] getHiddenLayers() {
+    return getOrDefault(hiddenLayers());
+  }
+
+  /** The {@code activation} param. */
+  default Param<String> activation() {
+    return defs().activation;
+  }
+
+  /** The value of {@code activation}. */
+  default String getActivation() {
+    return getOrDefault(activation());
+  }
+
+  /** The {@code dropout} param. */
+  default DoubleParam dropout() {
+    return defs().dropout;
+  }
+
+  /** The value of {@code dropout}. */
+  default double getDropout() {
+    return (Double) getOrDefault(dropout());
+  }
+
+  /** The {@code weightInit} param. */
+  default Param<String> weightInit() {
+    return defs().weightInit;
+  }
+
+  /** The value of {@code weightInit}. */
+  default String getWeightInit() {
+    return getOrDefault(weightInit());
+  }
+
+  /** The {@code loss} param. */
+  default Param<String> loss() {
+    return defs().loss;
+  }
+
+  /** The value of {@code loss}. */
+  default String getLoss() {
+    return getOrDefault(loss());
+  }
+
+  /** The {@code labelSmoothing} param. */
+  default DoubleParam labelSmoothing() {
+    return defs().labelSmoothing;
+  }
+
+  /** The value of {@code labelSmoothing}. */
+  default double getLabelSmoothing() {
+    return (Double) getOrDefault(labelSmoothing());
+  }
+
+  /** The {@code optimizer} param. */
+  default Param<String> optimizer() {
+    return defs().optimizer;
+  }
+
+  /** The value of {@code optimizer}. */
+  default String getOptimizer() {
+    return getOrDefault(optimizer());
+  }
+
+  /** The {@code learningRate} param. */
+  default DoubleParam learningRate() {
+    return defs().learningRate;
+  }
+
+  /** The value of {@code learningRate}. */
+  default double getLearningRate() {
+    return (Double) getOrDefault(learningRate());
+  }
+
+  /** The {@code momentum} param. */
+  default DoubleParam momentum() {
+    return defs().momentum;
+  }
+
+  /** The value of {@code momentum}. */
+  default double getMomentum() {
+    return (Double) getOrDefault(momentum());
+  }
+
+  /** The {@code nesterov} param. */
+  default BooleanParam nesterov() {
+    return defs().nesterov;
+  }
+
+  /** The value of {@code nesterov}. */
+  default boolean getNesterov() {
+    return (Boolean) getOrDefault(nesterov());
+  }
+
+  /** The {@code weightDecay} param. */
+  default DoubleParam weightDecay() {
+    return defs().weightDecay;
+  }
+
+  /** The value of {@code weightDecay}. */
+  default double getWeightDecay() {
+    return (Double) getOrDefault(weightDecay());
+  }
+
+  /** The {@code l1} param. */
+  default DoubleParam l1() {
+    return defs().l1;
+  }
+
+  /** The value of {@code l1}. */
+  default double getL1() {
+    return (Double) getOrDefault(l1());
+  }
+
+  /** The {@code l2} param. */
+  default DoubleParam l2() {
+    return defs().l2;
+  }
+
+  /** The value of {@code l2}. */
+  default double getL2() {
+    return (Double) getOrDefault(l2());
+  }
+
+  /** The {@code clipNorm} param. */
+  default DoubleParam clipNorm() {
+    return defs().clipNorm;
+  }
+
+  /** The value of {@code clipNorm}. */
+  default double getClipNorm() {
+    return (Double) getOrDefault(clipNorm());
+  }
+
+  /** The {@code clipValue} param. */
+  default DoubleParam clipValue() {
+    return defs().clipValue;
+  }
+
+  /** The value of {@code clipValue}. */
+  default double getClipValue() {
+    return (Double) getOrDefault(clipValue());
+  }
+
+  /** The {@code lrSchedule} param. */
+  default Param<String> lrSchedule() {
+    return defs().lrSchedule;
+  }
+
+  /** The value of {@code lrSchedule}. */
+  default String getLrSchedule() {
+    return getOrDefault(lrSchedule());
+  }
+
+  /** The {@code warmupSteps} param. */
+  default IntParam warmupSteps() {
+    return defs().warmupSteps;
+  }
+
+  /** The value of {@code warmupSteps}. */
+  default int getWarmupSteps() {
+    return (Integer) getOrDefault(warmupSteps());
+  }
+
+  /** The {@code batchSize} param. */
+  default IntParam batchSize() {
+    return defs().batchSize;
+  }
+
+  /** The value of {@code batchSize}. */
+  default int getBatchSize() {
+    return (Integer) getOrDefault(batchSize());
+  }
+
+  /** The {@code maxEpochs} param. */
+  default IntParam maxEpochs() {
+    return defs().maxEpochs;
+  }
+
+  /** The value of {@code maxEpochs}. */
+  default int getMaxEpochs() {
+    return (Integer) getOrDefault(maxEpochs());
+  }
+
+  /** The {@code validationFraction} param. */
+  default DoubleParam validationFraction() {
+    return defs().validationFraction;
+  }
+
+  /** The value of {@code validationFraction}. */
+  default double getValidationFraction() {
+    return (Double) getOrDefault(validationFraction());
+  }
+
+  /** The {@code patience} param. */
+  default IntParam patience() {
+    return defs().patience;
+  }
+
+  /** The value of {@code patience}. */
+  default int getPatience() {
+    return (Integer) getOrDefault(patience());
+  }
+
+  /** The {@code minDelta} param. */
+  default DoubleParam minDelta() {
+    return defs().minDelta;
+  }
+
+  /** The value of {@code minDelta}. */
+  default double getMinDelta() {
+    return (Double) getOrDefault(minDelta());
+  }
+
+  @Override
+  default LongParam seed() {
+    return defs().seed;
+  }
+
+  @Override
+  default Param<String> handleInvalid() {
+    return defs().handleInvalid;
+  }
+
+  /** Every neural param, with its default. */
+  final class Defs {
+    final Param<String> featuresCol;
+    final Param<String> labelCol;
+    final Param<String> weightCol;
+    final Param<String> validationIndicatorCol;
+    final Param<String> predictionCol;
+    final Param<String> probabilityCol;
+    final Param<String> rawPredictionCol;
+    final IntArrayParam hiddenLayers;
+    final Param<String> activation;
+    final DoubleParam dropout;
+    final Param<String> weightInit;
+    final Param<String> loss;
+    final DoubleParam labelSmoothing;
+    final Param<String> optimizer;
+    final DoubleParam learningRate;
+    final DoubleParam momentum;
+    final BooleanParam nesterov;
+    final DoubleParam weightDecay;
+    final DoubleParam l1;
+    final DoubleParam l2;
+    final DoubleParam clipNorm;
+    final DoubleParam clipValue;
+    final Param<String> lrSchedule;
+    final IntParam warmupSteps;
+    final IntParam batchSize;
+    final IntParam maxEpochs;
+    final DoubleParam validationFraction;
+    final IntParam patience;
+    final DoubleParam minDelta;
+    final LongParam seed;
+    final Param<String> handleInvalid;
+
+    /** Defines the params with {@code p} as parent and sets the defaults; {@code defaultLoss} per task. */
+    public Defs(NeuralParams p, String defaultLoss) {
+      featuresCol = SharedParams.column(p, "featuresCol", "features vector column");
+      labelCol = SharedParams.labelCol(p);
+      weightCol = SharedParams.optionalString(p, "weightCol", "row weight column (>= 0); empty = every row 1");
+      validationIndicatorCol = SharedParams.optionalString(p, "validationIndicatorCol", "boolean column, true for"
+          + " validation rows; empty = a stratified validationFraction of the data");
+      predictionCol = SharedParams.column(p, "predictionCol", "prediction column");
+      probabilityCol = SharedParams.column(p, "probabilityCol", "class probability column (classifier)");
+      rawPredictionCol = SharedParams.column(p, "rawPredictionCol", "raw scores (logits) column (classifier)");
+      hiddenLayers = new IntArrayParam(p, "hiddenLayers", "sizes of the hidden layers, e.g. [64, 64] (each >= 1;"
+          + " empty = a linear model)", (int[] v) -> Arrays.stream(v).allMatch(x -> x >= 1));
+      activation = spec(p, "activation", "activation after every hidden layer: "
+          + String.join(", ", Activation.NAMES) + "; leakyRelu(a), elu(a), swish(b) take a number", s -> {
+            Activation.parse(s);
+          });
+      dropout = new DoubleParam(p, "dropout", "fraction of hidden units dropped in training, in [0, 1)",
+          ParamValidators.inRange(0, 1, true, false));
+      weightInit = SharedParams.choice(p, "weightInit", "weight initialization: he, xavier, or auto (he for the"
+          + " ReLU family, else xavier).", "auto", "he", "xavier");
+      loss = spec(p, "loss", "training loss; classifier: " + String.join(", ", Loss.CLASSIFICATION) + " (focal(g));"
+          + " regressor: " + String.join(", ", Loss.REGRESSION) + " (huber(d))", s -> Loss.parse(s, 0));
+      labelSmoothing = new DoubleParam(p, "labelSmoothing", "label smoothing of crossEntropy, in [0, 1)",
+          ParamValidators.inRange(0, 1, true, false));
+      optimizer = SharedParams.choice(p, "optimizer", "update rule.", Optimizer.METHODS);
+      learningRate = new DoubleParam(p, "learningRate", "base learning rate (> 0)", ParamValidators.gt(0));
+      momentum = SharedParams.doubleAtLeast(p, "momentum", "momentum of the momentum optimizer, below 1", 0);
+      nesterov = new BooleanParam(p, "nesterov", "Nesterov momentum");
+      weightDecay = SharedParams.doubleAtLeast(p, "weightDecay", "decoupled weight decay of adamw", 0);
+      l1 = SharedParams.doubleAtLeast(p, "l1", "L1 penalty on weights", 0);
+      l2 = SharedParams.doubleAtLeast(p, "l2", "L2 penalty on weights", 0);
+      clipNorm = SharedParams.doubleAtLeast(p, "clipNorm", "clip the gradient to this norm; 0 = off", 0);
+      clipValue = SharedParams.doubleAtLeast(p, "clipValue", "clip each gradient entry to +-this; 0 = off", 0);
+      lrSchedule = spec(p, "lrSchedule", "learning-rate schedule: " + String.join(", ",
+          LearningRateSchedule.NAMES) + ", e.g. step(1000, 0.5), cosine, oneCycle(0.3)",
+          s -> LearningRateSchedule.parse(s, 0));
+      warmupSteps = SharedParams.intAtLeast(p, "warmupSteps", "linear warmup steps before the schedule", 0);
+      batchSize = SharedParams.intAtLeast(p, "batchSize", "rows per mini-batch", 1);
+      maxEpochs = SharedParams.intAtLeast(p, "maxEpochs", "maximum passes over the training data", 1);
+      validationFraction = new DoubleParam(p, "validationFraction", "stratified fraction held out for validation"
+          + " when validationIndicatorCol is empty, in [0, 0.5]; 0 = none", ParamValidators.inRange(0, 0.5));
+      patience = SharedParams.intAtLeast(p, "patience", "epochs without improvement before stopping; 0 = off", 0);
+      minDelta = SharedParams.doubleAtLeast(p, "minDelta", "smallest validation loss decrease that counts", 0);
+      seed = SharedParams.seed(p);
+      handleInvalid = SharedParams.handleInvalid(p, "rows whose features are null or contain NaN/infinity when"
+          + " scoring: error, skip (drop), keep (NaN prediction). Training always fails on them.", "error", "skip",
+          "keep");
+      p.setDefault(featuresCol, "features");
+      p.setDefault(labelCol, "label");
+      p.setDefault(weightCol, "");
+      p.setDefault(validationIndicatorCol, "");
+      p.setDefault(predictionCol, "prediction");
+      p.setDefault(probabilityCol, "probability");
+      p.setDefault(rawPredictionCol, "rawPrediction");
+      p.setDefault(hiddenLayers, new int[] {64, 64});
+      p.setDefault(activation, "relu");
+      p.setDefault(dropout, 0.0);
+      p.setDefault(weightInit, "auto");
+      p.setDefault(loss, defaultLoss);
+      p.setDefault(labelSmoothing, 0.0);
+      p.setDefault(optimizer, "adam");
+      p.setDefault(learningRate, 1e-3);
+      p.setDefault(momentum, 0.9);
+      p.setDefault(nesterov, false);
+      p.setDefault(weightDecay, 0.0);
+      p.setDefault(l1, 0.0);
+      p.setDefault(l2, 0.0);
+      p.setDefault(clipNorm, 0.0);
+      p.setDefault(clipValue, 0.0);
+      p.setDefault(lrSchedule, "constant");
+      p.setDefault(warmupSteps, 0);
+      p.setDefault(batchSize, 256);
+      p.setDefault(maxEpochs, 50);
+      p.setDefault(validationFraction, 0.1);
+      p.setDefault(patience, 5);
+      p.setDefault(minDelta, 0.0);
+      p.setDefault(seed, 42L);
+      p.setDefault(handleInvalid, "error");
+    }
+
+    private interface Check {
+      void run(String spec);
+    }
+
+    private static Param<String> spec(Params p, String name, String doc, Check check) {
+      return new Param<>(p, name, doc, (String s) -> {
+        try {
+          check.run(s);
+          return true;
+        } catch (IllegalArgumentException e) {
+          return false;
+        }
+      });
+    }
+  }
+}

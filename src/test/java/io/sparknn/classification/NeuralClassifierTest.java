@@ -1,0 +1,153 @@
+package io.sparknn.classification;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparknn.evaluation.MetricsEvaluator;
+import io.sparknn.feature.StratifiedKFold;
+import io.sparknn.testing.SparkTestBase;
+import io.sparknn.train.History;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.attribute.AttributeGroup;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.tuning.CrossValidator;
+import org.apache.spark.ml.tuning.CrossValidatorModel;
+import org.apache.spark.ml.tuning.ParamGridBuilder;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import scala.jdk.javaapi.CollectionConverters;
+
+class NeuralClassifierTest extends SparkTestBase {
+  /** Three Gaussian blobs in 4-D (two informative dimensions), labels 0..2. */
+  Dataset<Row> blobs(int n, long seed) {
+    Random r = new Random(seed);
+    double[][] centres = {{0, 0}, {4, 0}, {0, 4}};
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      int c = i % 3;
+      rows.add(RowFactory.create(i, (double) c, Vectors.dense(centres[c][0] + r.nextGaussian(),
+          centres[c][1] + r.nextGaussian(), r.nextGaussian(), r.nextGaussian())));
+    }
+    return spark.createDataFrame(rows, new StructType().add("id", DataTypes.IntegerType)
+        .add("label", DataTypes.DoubleType).add("features", new VectorUDT()));
+  }
+
+  NeuralClassifier small() {
+    return new NeuralClassifier().setHiddenLayers(16).setLearningRate(0.01).setBatchSize(64).setMaxEpochs(20);
+  }
+
+  @Test
+  void learnsWritesSparkColumnsAndKeepsAHistory() {
+    Dataset<Row> train = blobs(900, 1);
+    Dataset<Row> test = blobs(300, 2);
+    NeuralClassificationModel m = small().fit(train);
+    Dataset<Row> scored = m.transform(test);
+    assertEquals(300, scored.count());
+    double accuracy = new MetricsEvaluator().setMetricName("accuracy").evaluate(scored);
+    assertTrue(accuracy >= 0.95, "accuracy " + accuracy);
+    assertEquals(3, AttributeGroup.fromStructField(scored.schema().apply("probability")).size());
+    Row first = scored.first();
+    double sum = 0;
+    for (double p : ((org.apache.spark.ml.linalg.Vector) first.getAs("probability")).toArray()) {
+      sum += p;
+    }
+    assertEquals(1.0, sum, 1e-9);
+    History h = m.summary();
+    assertTrue(h.epochs().size() >= 1 && h.epochs().size() <= 20);
+    assertTrue(h.bestEpoch() >= 0);
+    assertTrue(!Double.isNaN(h.epochs().get(0).validationLoss()), "validationFraction 0.1 by default");
+    assertTrue(h.diagnosis().reason().length() > 0);
+  }
+
+  @Test
+  void sameSeedSameModelAndSaveLoadGivesIdenticalPredictions() throws Exception {
+    Dataset<Row> train = blobs(600, 3);
+    NeuralClassifier est = small().setMaxEpochs(5).setSeed(7);
+    NeuralClassificationModel a = est.fit(train);
+    NeuralClassificationModel b = est.fit(train);
+    assertEquals(sortedRows(a.transform(train)), sortedRows(b.transform(train)));
+    assertParamsWellFormed(est);
+    assertRoundTrip(est);
+    assertParamsWellFormed(a);
+    NeuralClassificationModel loaded = assertRoundTrip(a);
+    assertEquals(sortedRows(a.transform(train)), sortedRows(loaded.transform(train)));
+    assertEquals(a.summary().epochs(), loaded.summary().epochs());
+    assertEquals(a.summary().bestEpoch(), loaded.summary().bestEpoch());
+  }
+
+  @Test
+  void crossValidatorSweepWithStratifiedFoldsAndPipelinePersistence() throws Exception {
+    Dataset<Row> data = new StratifiedKFold().setNumFolds(2).transform(blobs(300, 4));
+    NeuralClassifier clf = small().setMaxEpochs(3);
+    ParamMap[] grid = new ParamGridBuilder()
+        .addGrid(clf.hiddenLayers(), CollectionConverters.asScala(List.of(new int[] {8}, new int[] {16, 8})))
+        .addGrid(clf.learningRate(), new double[] {0.01, 0.0001}).build();
+    CrossValidatorModel cv = new CrossValidator().setEstimator(clf).setEstimatorParamMaps(grid)
+        .setEvaluator(new MetricsEvaluator().setMetricName("accuracy")).setFoldCol("fold").setNumFolds(2)
+        .fit(data);
+    assertEquals(4, cv.avgMetrics().length);
+    assertTrue(cv.avgMetrics()[0] > cv.avgMetrics()[1], "lr 0.01 beats 0.0001 after 3 epochs");
+    PipelineModel pm = new Pipeline().setStages(new PipelineStage[] {small().setMaxEpochs(2)}).fit(data);
+    String p = path("pipeline");
+    pm.write().save(p);
+    assertEquals(sortedRows(pm.transform(data)), sortedRows(PipelineModel.load(p).transform(data)));
+  }
+
+  @Test
+  void invalidRowsAtScoringFollowHandleInvalid() {
+    Dataset<Row> train = blobs(300, 5);
+    NeuralClassificationModel m = small().setMaxEpochs(2).fit(train);
+    Dataset<Row> bad = train.withColumn("features", when(col("id").equalTo(3), lit(null))
+        .otherwise(col("features")));
+    String msg = rootMessage(assertThrows(Exception.class, () -> m.transform(bad).count()));
+    assertTrue(msg.contains("featuresCol: column 'features' has a null vector"), msg);
+    assertEquals(299, m.setHandleInvalid("skip").transform(bad).count());
+    Dataset<Row> kept = m.setHandleInvalid("keep").transform(bad);
+    assertEquals(300, kept.count());
+    assertTrue(Double.isNaN(kept.filter(col("id").equalTo(3)).first().<Double>getAs("prediction")));
+  }
+
+  @Test
+  void badInputFailsClearly() {
+    Dataset<Row> df = blobs(60, 6);
+    String missing = assertThrows(IllegalArgumentException.class,
+        () -> small().setFeaturesCol("x").fit(df)).getMessage();
+    assertTrue(missing.contains("featuresCol") && missing.contains("'x'"), missing);
+    String type = assertThrows(IllegalArgumentException.class,
+        () -> small().setFeaturesCol("label").fit(df)).getMessage();
+    assertTrue(type.contains("must be a vector"), type);
+    String range = rootMessage(assertThrows(Exception.class,
+        () -> small().fit(df.withColumn("label", when(col("id").equalTo(1), 2.5).otherwise(col("label"))))));
+    assertTrue(range.contains("labelCol") && range.contains("2.5"), range);
+    String nul = rootMessage(assertThrows(Exception.class,
+        () -> small().fit(df.withColumn("label", when(col("id").equalTo(1), null).otherwise(col("label"))))));
+    assertTrue(nul.contains("null or non-finite label"), nul);
+    String single = assertThrows(IllegalArgumentException.class,
+        () -> small().fit(df.withColumn("label", lit(1.0)))).getMessage();
+    assertTrue(single.contains("single class"), single);
+    Dataset<Row> withNaN = df.withColumn("features", when(col("id").equalTo(2),
+        org.apache.spark.ml.functions.array_to_vector(org.apache.spark.sql.functions.array(lit(Double.NaN), lit(0.0),
+            lit(0.0), lit(0.0)))).otherwise(col("features")));
+    String nan = rootMessage(assertThrows(Exception.class, () -> small().fit(withNaN)));
+    assertTrue(nan.contains("must never train on NaN"), nan);
+    String batch = assertThrows(IllegalArgumentException.class, () -> small().setBatchSize(0)).getMessage();
+    assertTrue(batch.contains("batchSize") && batch.contains(">= 1"), batch);
+    String empty = assertThrows(IllegalArgumentException.class, () -> small().fit(df.limit(0))).getMessage();
+    assertTrue(empty.contains("empty"), empty);
+  }
+}
