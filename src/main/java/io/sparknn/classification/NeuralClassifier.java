@@ -13,8 +13,6 @@ import io.sparknn.util.SchemaChecks;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.Estimator;
-import org.apache.spark.ml.attribute.AttributeGroup;
-import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReadable;
 import org.apache.spark.ml.util.DefaultParamsWritable;
@@ -22,7 +20,6 @@ import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -112,25 +109,15 @@ public final class NeuralClassifier extends Estimator<NeuralClassificationModel>
     return setParam("seed", v);
   }
 
-  /** Size of the features vectors: from the column's ML metadata, else the first row. */
-  static int featureSize(Dataset<?> df, String column, String where) {
-    int size = AttributeGroup.fromStructField(df.schema().apply(column)).size();
-    if (size > 0) {
-      return size;
-    }
-    List<Row> first = df.select(col(column)).filter(col(column).isNotNull()).limit(1).collectAsList();
-    if (first.isEmpty()) {
-      throw new IllegalArgumentException(where + ": the input DataFrame is empty (or every features vector is"
-          + " null); there is nothing to fit.");
-    }
-    return ((Vector) first.get(0).get(0)).size();
-  }
-
   @Override
   public NeuralClassificationModel fit(Dataset<?> dataset) {
     transformSchema(dataset.schema(), true);
     String where = SchemaChecks.where(this, "featuresCol") + ": column '" + getFeaturesCol() + "'";
-    int d = featureSize(dataset, getFeaturesCol(), where);
+    int d = Rows.vectorSize(dataset, getFeaturesCol());
+    if (d == 0) {
+      throw new IllegalArgumentException(where + ": the input DataFrame is empty (or every features vector is"
+          + " null); there is nothing to fit.");
+    }
     String w = getWeightCol();
     String v = getValidationIndicatorCol();
     Column[] cols = {col(getFeaturesCol()), col(getLabelCol()).cast("double"),

@@ -15,9 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.evaluation.Evaluator;
-import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
@@ -298,7 +296,7 @@ public final class MetricsEvaluator extends Evaluator implements HasLabelCol, De
       Column weight, RowCheck check, boolean curves) {
     String score = scoreColumn(schema);
     boolean isProbability = score != null && score.equals(getOrDefault(probabilityCol));
-    int k = score == null ? 0 : vectorSize(dataset, score);
+    int k = score == null ? 0 : Rows.vectorSize(dataset, score);
     String scoreWhere = score == null ? "" : SchemaChecks.where(this, isProbability ? "probabilityCol"
         : "rawPredictionCol") + ": column '" + score + "'";
     RowCheck rc = check.withScores(scoreWhere, k, isProbability);
@@ -326,16 +324,6 @@ public final class MetricsEvaluator extends Evaluator implements HasLabelCol, De
         .orderBy(col("g").asc(), col("score").desc());
     RankingCurves.Result[] c = RankingCurves.compute(Rows.internal(sorted), groups, MAX_CURVE_POINTS);
     return classificationReport(k, acc.counts, c, isProbability, pos);
-  }
-
-  /** Size of the score vectors: from the column's ML metadata, else from the first row. */
-  private int vectorSize(Dataset<?> dataset, String column) {
-    int size = AttributeGroup.fromStructField(dataset.schema().apply(column)).size();
-    if (size > 0) {
-      return size;
-    }
-    List<Row> first = dataset.select(col(column)).filter(col(column).isNotNull()).limit(1).collectAsList();
-    return first.isEmpty() ? 0 : ((Vector) first.get(0).get(0)).size();
   }
 
   private MetricsReport classificationReport(int k, double[] counts, RankingCurves.Result[] curves,

@@ -93,6 +93,20 @@ public final class Rows {
     }
   }
 
+  /**
+   * Size of the vectors in {@code column}: from its Spark ML attribute metadata when present, else from the first
+   * non-null row (one small job); 0 when the column has no non-null vector.
+   */
+  public static int vectorSize(Dataset<?> df, String column) {
+    int size = org.apache.spark.ml.attribute.AttributeGroup.fromStructField(df.schema().apply(column)).size();
+    if (size > 0) {
+      return size;
+    }
+    List<org.apache.spark.sql.Row> first = df.select(SchemaChecks.col(column))
+        .filter(SchemaChecks.col(column).isNotNull()).limit(1).collectAsList();
+    return first.isEmpty() ? 0 : ((Vector) first.get(0).get(0)).size();
+  }
+
   /** The vector in column {@code i} of an internal row, or null. */
   public static Vector vector(InternalRow r, int i) {
     return r.isNullAt(i) ? null : VECTOR.deserialize(r.getStruct(i, 4));
