@@ -1,9 +1,6 @@
 package io.sparknn.nn;
 
 import java.io.Serializable;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -14,7 +11,6 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  */
 public abstract class Activation implements Serializable {
   private static final long serialVersionUID = 1L;
-  private static final Pattern SPEC = Pattern.compile("([a-zA-Z]+)(?:\\(([-+0-9.eE]+)\\))?");
 
   /** Every activation name accepted by {@link #parse}. */
   public static final String[] NAMES = {"sigmoid", "tanh", "relu", "leakyRelu", "elu", "gelu", "swish"};
@@ -40,29 +36,17 @@ public abstract class Activation implements Serializable {
 
   /** Parses a spec such as {@code relu}, {@code leakyRelu(0.1)} or {@code swish(1.5)}. */
   public static Activation parse(String spec) {
-    Matcher m = SPEC.matcher(spec == null ? "" : spec.trim());
-    if (!m.matches()) {
-      throw new IllegalArgumentException("activation '" + spec + "' is not of the form name or name(number);"
-          + " supported: " + String.join(", ", NAMES));
-    }
-    String name = m.group(1);
-    Double arg = m.group(2) == null ? null : Double.parseDouble(m.group(2));
-    Activation a = switch (name.toLowerCase(Locale.ROOT)) {
-      case "sigmoid" -> new Sigmoid();
-      case "tanh" -> new Tanh();
-      case "relu" -> new LeakyRelu(0.0, "relu");
-      case "leakyrelu" -> new LeakyRelu(arg == null ? 0.01 : arg, null);
-      case "elu" -> new Elu(arg == null ? 1.0 : arg);
-      case "gelu" -> new Gelu();
-      case "swish" -> new Swish(arg == null ? 1.0 : arg);
-      default -> throw new IllegalArgumentException("unknown activation '" + name + "'; supported: "
-          + String.join(", ", NAMES));
+    Spec s = Spec.parse(spec, "activation", String.join(", ", NAMES));
+    return switch (s.name()) {
+      case "sigmoid" -> s.none(new Sigmoid());
+      case "tanh" -> s.none(new Tanh());
+      case "relu" -> s.none(new LeakyRelu(0.0, "relu"));
+      case "leakyrelu" -> new LeakyRelu(s.arg(0.01), null);
+      case "elu" -> new Elu(s.arg(1.0));
+      case "gelu" -> s.none(new Gelu());
+      case "swish" -> new Swish(s.arg(1.0));
+      default -> throw s.unknown(String.join(", ", NAMES));
     };
-    boolean takesArgument = a instanceof Elu || a instanceof Swish || a instanceof LeakyRelu && !"relu".equals(name);
-    if (arg != null && !takesArgument) {
-      throw new IllegalArgumentException("activation '" + name + "' takes no argument (got " + spec + ")");
-    }
-    return a;
   }
 
   private static final class Sigmoid extends Activation {

@@ -1,9 +1,6 @@
 package io.sparknn.nn;
 
 import java.io.Serializable;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A training loss over a batch of network outputs: the weighted mean {@code Σ wᵢ·ℓᵢ / Σ wᵢ} and its gradient with
@@ -14,7 +11,6 @@ import java.util.regex.Pattern;
  */
 public abstract class Loss implements Serializable {
   private static final long serialVersionUID = 1L;
-  private static final Pattern SPEC = Pattern.compile("([a-zA-Z]+)(?:\\(([-+0-9.eE]+)\\))?");
 
   /** Classification loss names. */
   public static final String[] CLASSIFICATION = {"crossEntropy", "focal", "hinge"};
@@ -60,29 +56,22 @@ public abstract class Loss implements Serializable {
 
   /** Parses a spec; {@code labelSmoothing} applies to {@code crossEntropy} only (0 elsewhere). */
   public static Loss parse(String spec, double labelSmoothing) {
-    Matcher m = SPEC.matcher(spec == null ? "" : spec.trim());
-    if (!m.matches()) {
-      throw new IllegalArgumentException("loss '" + spec + "' is not of the form name or name(number)");
-    }
-    Double arg = m.group(2) == null ? null : Double.parseDouble(m.group(2));
-    String name = m.group(1).toLowerCase(Locale.ROOT);
-    if (arg != null && !name.equals("focal") && !name.equals("huber")) {
-      throw new IllegalArgumentException("loss '" + m.group(1) + "' takes no argument (got " + spec + ")");
-    }
-    return switch (name) {
-      case "crossentropy" -> new CrossEntropy(labelSmoothing);
-      case "focal" -> new Focal(arg == null ? 2.0 : arg);
-      case "hinge" -> new Hinge();
-      case "mse" -> new Mse();
-      case "mae" -> new Mae();
-      case "huber" -> new Huber(arg == null ? 1.0 : arg);
-      default -> throw new IllegalArgumentException("unknown loss '" + m.group(1) + "'; classification: "
-          + String.join(", ", CLASSIFICATION) + "; regression: " + String.join(", ", REGRESSION));
+    String supported = "classification: " + String.join(", ", CLASSIFICATION) + "; regression: "
+        + String.join(", ", REGRESSION);
+    Spec s = Spec.parse(spec, "loss", supported);
+    return switch (s.name()) {
+      case "crossentropy" -> s.none(new CrossEntropy(labelSmoothing));
+      case "focal" -> new Focal(s.arg(2.0));
+      case "hinge" -> s.none(new Hinge());
+      case "mse" -> s.none(new Mse());
+      case "mae" -> s.none(new Mae());
+      case "huber" -> new Huber(s.arg(1.0));
+      default -> throw s.unknown(supported);
     };
   }
 
   /** Numerically stable softmax of one row of logits. */
-  static double[] softmax(double[] z) {
+  public static double[] softmax(double[] z) {
     double max = Double.NEGATIVE_INFINITY;
     for (double v : z) {
       max = Math.max(max, v);

@@ -1,9 +1,7 @@
 package io.sparknn.train;
 
 import java.io.Serializable;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import io.sparknn.nn.Spec;
 
 /**
  * The learning rate at each optimizer step, from the base rate {@code lr}. Specs (steps count from 0, T = total
@@ -22,7 +20,6 @@ import java.util.regex.Pattern;
  */
 public final class LearningRateSchedule implements Serializable {
   private static final long serialVersionUID = 1L;
-  private static final Pattern SPEC = Pattern.compile("([a-zA-Z]+)(?:\\(([^)]*)\\))?");
 
   /** Every schedule name accepted by {@link #parse}. */
   public static final String[] NAMES = {"constant", "step", "exponential", "cosine", "cyclic", "oneCycle"};
@@ -39,39 +36,19 @@ public final class LearningRateSchedule implements Serializable {
 
   /** Parses a spec such as {@code cosine}, {@code step(1000, 0.5)} or {@code oneCycle(0.25)}. */
   public static LearningRateSchedule parse(String spec, long warmupSteps) {
-    Matcher m = SPEC.matcher(spec == null ? "" : spec.replace(" ", ""));
-    if (!m.matches()) {
-      throw new IllegalArgumentException("learning rate schedule '" + spec + "' is not of the form name or"
-          + " name(numbers); supported: " + String.join(", ", NAMES));
-    }
-    double[] a = m.group(2) == null || m.group(2).isEmpty() ? new double[0]
-        : java.util.Arrays.stream(m.group(2).split(",")).mapToDouble(Double::parseDouble).toArray();
-    String name = m.group(1).toLowerCase(Locale.ROOT);
-    double[] args = switch (name) {
-      case "constant" -> expect(spec, a, 0, new double[0]);
-      case "step" -> expect(spec, a, 2, null);
-      case "exponential" -> expect(spec, a, 1, null);
-      case "cosine" -> expect(spec, a, 1, new double[] {0.0});
-      case "cyclic" -> expect(spec, a, 2, null);
-      case "onecycle" -> expect(spec, a, 1, new double[] {0.3});
-      default -> throw new IllegalArgumentException("unknown learning rate schedule '" + m.group(1)
-          + "'; supported: " + String.join(", ", NAMES));
+    Spec s = Spec.parse(spec, "learning rate schedule", String.join(", ", NAMES));
+    double[] args = switch (s.name()) {
+      case "constant" -> s.expect(0, new double[0]);
+      case "step", "cyclic" -> s.expect(2, null);
+      case "exponential" -> s.expect(1, null);
+      case "cosine" -> s.expect(1, new double[] {0.0});
+      case "onecycle" -> s.expect(1, new double[] {0.3});
+      default -> throw s.unknown(String.join(", ", NAMES));
     };
     if (warmupSteps < 0) {
       throw new IllegalArgumentException("warmupSteps must be >= 0, got " + warmupSteps);
     }
-    return new LearningRateSchedule(name, args, warmupSteps);
-  }
-
-  private static double[] expect(String spec, double[] a, int n, double[] defaults) {
-    if (a.length == n) {
-      return a;
-    }
-    if (a.length == 0 && defaults != null) {
-      return defaults;
-    }
-    throw new IllegalArgumentException("learning rate schedule '" + spec + "' needs " + n + " number"
-        + (n == 1 ? "" : "s") + (defaults != null && n > 0 ? " (or none for the default)" : ""));
+    return new LearningRateSchedule(s.name(), args, warmupSteps);
   }
 
   /** The learning rate at {@code step} (0-based) of {@code totalSteps}, for base rate {@code lr}. */
