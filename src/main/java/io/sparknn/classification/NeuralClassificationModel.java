@@ -1,6 +1,7 @@
 package io.sparknn.classification;
 
 import io.sparknn.nn.Activation;
+import io.sparknn.nn.Loss;
 import io.sparknn.nn.Network;
 import io.sparknn.param.NeuralParams;
 import io.sparknn.param.SharedParams;
@@ -201,24 +202,8 @@ public final class NeuralClassificationModel extends Model<NeuralClassificationM
             double[][] logits = net.forward(batchX, false, null).toDoubleMatrix();
             for (int i = 0; i < in.size(); i++) {
               double[] z = logits[i];
-              double max = Double.NEGATIVE_INFINITY;
-              int arg = 0;
-              for (int j = 0; j < k; j++) {
-                if (z[j] > max) {
-                  max = z[j];
-                  arg = j;
-                }
-              }
-              double[] p = new double[k];
-              double sum = 0;
-              for (int j = 0; j < k; j++) {
-                p[j] = Math.exp(z[j] - max);
-                sum += p[j];
-              }
-              for (int j = 0; j < k; j++) {
-                p[j] /= sum;
-              }
-              out.add(append(in.get(i), Vectors.dense(z), Vectors.dense(p), arg));
+              double[] p = Loss.softmax(z);
+              out.add(append(in.get(i), Vectors.dense(z), Vectors.dense(p), Loss.argmax(z)));
             }
           }
           double[] nan = new double[k];

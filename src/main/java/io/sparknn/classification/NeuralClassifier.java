@@ -149,29 +149,28 @@ public final class NeuralClassifier extends Estimator<NeuralClassificationModel>
 
   /** Number of classes (largest label + 1); labels must be class indices and at least two classes present. */
   private int numClasses(JavaRDD<TrainingRows> blocks, String where) {
+    // per block: {largest label, smallest label, an invalid label (NaN if none), rows}
     double[] stats = blocks.map(b -> {
-      double maxLabel = -1;
-      double bad = Double.NaN;
-      java.util.BitSet seen = new java.util.BitSet();
+      double[] s = {Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NaN, b.rows()};
       for (double y : b.labels()) {
         if (y < 0 || y != Math.rint(y) || y > 1_000_000) {
-          bad = y;
+          s[2] = y;
         } else {
-          seen.set((int) y);
-          maxLabel = Math.max(maxLabel, y);
+          s[0] = Math.max(s[0], y);
+          s[1] = Math.min(s[1], y);
         }
       }
-      return new double[] {maxLabel, bad, seen.cardinality(), b.rows(), seen.length() > 0 ? seen.nextSetBit(0) : -1};
-    }).collect().stream().reduce((a, b) -> new double[] {Math.max(a[0], b[0]), Double.isNaN(a[1]) ? b[1] : a[1],
-        Math.max(a[2], b[2]), a[3] + b[3], a[4] < 0 ? b[4] : b[4] < 0 ? a[4] : Math.min(a[4], b[4])}).orElseThrow();
+      return s;
+    }).collect().stream().reduce((a, b) -> new double[] {Math.max(a[0], b[0]), Math.min(a[1], b[1]),
+        Double.isNaN(a[2]) ? b[2] : a[2], a[3] + b[3]}).orElseThrow();
     if (stats[3] == 0) {
-      throw new IllegalArgumentException(where + ": the input DataFrame is empty; there is nothing to fit.");
+      throw SchemaChecks.emptyInput(this, "labelCol", "fit");
     }
-    if (!Double.isNaN(stats[1])) {
-      throw new IllegalArgumentException(where + " has the label " + stats[1] + " but labels must be class"
+    if (!Double.isNaN(stats[2])) {
+      throw new IllegalArgumentException(where + " has the label " + stats[2] + " but labels must be class"
           + " indices 0, 1, ..., k-1. Index string labels with StringIndexer or CategoricalEncoder first.");
     }
-    if (stats[0] == stats[4]) {
+    if (stats[0] == stats[1]) {
       throw new IllegalArgumentException(where + " has a single class (" + (int) stats[0] + "); a classifier"
           + " needs at least two.");
     }

@@ -270,8 +270,7 @@ public final class MetricsEvaluator extends Evaluator implements HasLabelCol, De
 
   private void requireRows(double rows) {
     if (rows == 0) {
-      throw new IllegalArgumentException(SchemaChecks.where(this, "labelCol")
-          + ": the input DataFrame is empty; there is nothing to evaluate.");
+      throw SchemaChecks.emptyInput(this, "labelCol", "evaluate");
     }
   }
 

@@ -145,8 +145,7 @@ public final class CategoricalEncoder extends Estimator<CategoricalEncoderModel>
     CategoryCounts counts = Rows.internal(dataset.select(cols)).aggregate(new CategoryCounts(),
         CategoryCounts::add, CategoryCounts::merge);
     if (counts.counts.isEmpty()) {
-      throw new IllegalArgumentException(SchemaChecks.where(this, "inputCols")
-          + ": the input DataFrame is empty; there is nothing to fit.");
+      throw SchemaChecks.emptyInput(this, "inputCols", "fit");
     }
     // fold ids in order; column -> value -> fold -> (n, s)
     TreeMap<Integer, Integer> foldIds = new TreeMap<>();

@@ -40,8 +40,7 @@ final class Stratification {
   static Classes countClasses(Params stage, Dataset<Row> df, String labelCol) {
     List<Row> rows = df.groupBy(col(labelCol)).count().orderBy(col(labelCol)).collectAsList();
     if (rows.isEmpty()) {
-      throw new IllegalArgumentException(SchemaChecks.where(stage, "labelCol")
-          + ": the input DataFrame is empty; there is nothing to stratify.");
+      throw SchemaChecks.emptyInput(stage, "labelCol", "stratify");
     }
     List<Object> labels = new ArrayList<>();
     long[] counts = new long[rows.size()];

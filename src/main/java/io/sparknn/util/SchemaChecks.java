@@ -32,6 +32,12 @@ public final class SchemaChecks {
     return stage.getClass().getSimpleName() + "(" + stage.uid() + ") " + param;
   }
 
+  /** The error for an empty input: "... {param}: the input DataFrame is empty; there is nothing to {task}." */
+  public static IllegalArgumentException emptyInput(Params stage, String param, String task) {
+    return new IllegalArgumentException(where(stage, param) + ": the input DataFrame is empty; there is nothing to "
+        + task + ".");
+  }
+
   /** Returns the field named {@code column}, or fails naming the param and the available columns. */
   public static StructField requireColumn(Params stage, String param, StructType schema, String column) {
     if (column == null || column.isEmpty()) {
