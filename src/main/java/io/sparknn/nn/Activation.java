@@ -1,13 +1,12 @@
 package io.sparknn.nn;
 
 import java.io.Serializable;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * An element-wise activation with its derivative. Specs: {@code sigmoid}, {@code tanh}, {@code relu},
  * {@code leakyRelu(α)} (default α 0.01), {@code elu(α)} (default 1), {@code gelu} (the tanh approximation),
- * {@code swish(β)} (x·σ(βx), default β 1). PReLU has a learned slope and is a layer, not an activation.
+ * {@code swish(β)} (x·σ(βx), default β 1). {@code prelu} (a learned slope per unit) is a layer with parameters:
+ * see {@link Architecture}.
  */
 public abstract class Activation implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -15,11 +14,11 @@ public abstract class Activation implements Serializable {
   /** Every activation name accepted by {@link #parse}. */
   public static final String[] NAMES = {"sigmoid", "tanh", "relu", "leakyRelu", "elu", "gelu", "swish"};
 
-  /** The activation of {@code z} (a new array). */
-  public abstract INDArray forward(INDArray z);
+  /** The activation of one value. */
+  public abstract double apply(double z);
 
-  /** dL/dz given the pre-activation {@code z} and dL/da (a new array). */
-  public abstract INDArray backward(INDArray z, INDArray gradOut);
+  /** d(activation)/dz at {@code z}, where {@code a} = apply(z). */
+  public abstract double derivative(double z, double a);
 
   /** The spec this activation was parsed from, e.g. {@code leakyRelu(0.01)}. */
   public abstract String spec();
@@ -27,6 +26,20 @@ public abstract class Activation implements Serializable {
   /** True for the ReLU family, which He initialization suits; the rest get Xavier by default. */
   public boolean reluLike() {
     return false;
+  }
+
+  /** Writes apply(z) into {@code out} (same shape). */
+  public void forward(Matrix z, Matrix out) {
+    for (int i = 0; i < z.size(); i++) {
+      out.set(i, apply(z.get(i)));
+    }
+  }
+
+  /** Writes dL/dz = dL/da · a'(z) into {@code out}, given z, a = apply(z) and dL/da. */
+  public void backward(Matrix z, Matrix a, Matrix gradOut, Matrix out) {
+    for (int i = 0; i < z.size(); i++) {
+      out.set(i, gradOut.get(i) * derivative(z.get(i), a.get(i)));
+    }
   }
 
   @Override
@@ -49,16 +62,19 @@ public abstract class Activation implements Serializable {
     };
   }
 
+  static double sigmoid(double z) {
+    return 1 / (1 + Math.exp(-z));
+  }
+
   private static final class Sigmoid extends Activation {
     @Override
-    public INDArray forward(INDArray z) {
-      return Transforms.sigmoid(z, true);
+    public double apply(double z) {
+      return sigmoid(z);
     }
 
     @Override
-    public INDArray backward(INDArray z, INDArray g) {
-      INDArray s = Transforms.sigmoid(z, true);
-      return s.mul(s.rsub(1.0)).muli(g);
+    public double derivative(double z, double a) {
+      return a * (1 - a);
     }
 
     @Override
@@ -69,14 +85,13 @@ public abstract class Activation implements Serializable {
 
   private static final class Tanh extends Activation {
     @Override
-    public INDArray forward(INDArray z) {
-      return Transforms.tanh(z, true);
+    public double apply(double z) {
+      return Math.tanh(z);
     }
 
     @Override
-    public INDArray backward(INDArray z, INDArray g) {
-      INDArray t = Transforms.tanh(z, true);
-      return t.muli(t).rsubi(1.0).muli(g);
+    public double derivative(double z, double a) {
+      return 1 - a * a;
     }
 
     @Override
@@ -85,7 +100,7 @@ public abstract class Activation implements Serializable {
     }
   }
 
-  /** max(x, αx) for 0 ≤ α; α = 0 is ReLU. */
+  /** max(x, αx) for 0 ≤ α < 1; α = 0 is ReLU. Float batches take a branch-free loop. */
   private static final class LeakyRelu extends Activation {
     private final double alpha;
     private final String spec;
@@ -99,14 +114,42 @@ public abstract class Activation implements Serializable {
     }
 
     @Override
-    public INDArray forward(INDArray z) {
-      INDArray positive = z.gt(0).castTo(z.dataType());
-      return z.mul(positive.mul(1 - alpha).addi(alpha));
+    public double apply(double z) {
+      return z > 0 ? z : alpha * z;
     }
 
     @Override
-    public INDArray backward(INDArray z, INDArray g) {
-      return z.gt(0).castTo(z.dataType()).muli(1 - alpha).addi(alpha).muli(g);
+    public double derivative(double z, double a) {
+      return z > 0 ? 1 : alpha;
+    }
+
+    @Override
+    public void forward(Matrix z, Matrix out) {
+      if (z.f == null || out.f == null) {
+        super.forward(z, out);
+        return;
+      }
+      float[] in = z.f;
+      float[] o = out.f;
+      float slope = (float) alpha;
+      for (int i = 0; i < in.length; i++) {
+        o[i] = Math.max(in[i], slope * in[i]);
+      }
+    }
+
+    @Override
+    public void backward(Matrix z, Matrix a, Matrix gradOut, Matrix out) {
+      if (z.f == null || out.f == null || gradOut.f == null) {
+        super.backward(z, a, gradOut, out);
+        return;
+      }
+      float[] in = z.f;
+      float[] g = gradOut.f;
+      float[] o = out.f;
+      float slope = (float) alpha;
+      for (int i = 0; i < in.length; i++) {
+        o[i] = in[i] > 0 ? g[i] : slope * g[i];
+      }
     }
 
     @Override
@@ -132,17 +175,13 @@ public abstract class Activation implements Serializable {
     }
 
     @Override
-    public INDArray forward(INDArray z) {
-      INDArray positive = z.gt(0).castTo(z.dataType());
-      INDArray negative = Transforms.exp(Transforms.min(z, 0.0, true), false).subi(1.0).muli(alpha);
-      return z.mul(positive).addi(negative.muli(positive.rsub(1.0)));
+    public double apply(double z) {
+      return z > 0 ? z : alpha * Math.expm1(z);
     }
 
     @Override
-    public INDArray backward(INDArray z, INDArray g) {
-      INDArray positive = z.gt(0).castTo(z.dataType());
-      INDArray negative = Transforms.exp(Transforms.min(z, 0.0, true), false).muli(alpha);
-      return positive.add(negative.muli(positive.rsub(1.0))).muli(g);
+    public double derivative(double z, double a) {
+      return z > 0 ? 1 : a + alpha;
     }
 
     @Override
@@ -160,22 +199,15 @@ public abstract class Activation implements Serializable {
   private static final class Gelu extends Activation {
     private static final double C = Math.sqrt(2 / Math.PI);
 
-    private static INDArray inner(INDArray z) {
-      return z.mul(z).muli(z).muli(0.044715).addi(z).muli(C);
+    @Override
+    public double apply(double z) {
+      return 0.5 * z * (1 + Math.tanh(C * (z + 0.044715 * z * z * z)));
     }
 
     @Override
-    public INDArray forward(INDArray z) {
-      return Transforms.tanh(inner(z), false).addi(1.0).muli(z).muli(0.5);
-    }
-
-    @Override
-    public INDArray backward(INDArray z, INDArray g) {
-      INDArray t = Transforms.tanh(inner(z), false);
-      INDArray dInner = z.mul(z).muli(3 * 0.044715).addi(1.0).muli(C);
-      // d/dx = 0.5(1 + t) + 0.5·x·(1 − t²)·inner'(x)
-      INDArray second = t.mul(t).rsubi(1.0).muli(dInner).muli(z).muli(0.5);
-      return t.addi(1.0).muli(0.5).addi(second).muli(g);
+    public double derivative(double z, double a) {
+      double t = Math.tanh(C * (z + 0.044715 * z * z * z));
+      return 0.5 * (1 + t) + 0.5 * z * (1 - t * t) * C * (1 + 3 * 0.044715 * z * z);
     }
 
     @Override
@@ -198,16 +230,14 @@ public abstract class Activation implements Serializable {
     }
 
     @Override
-    public INDArray forward(INDArray z) {
-      return Transforms.sigmoid(z.mul(beta), false).muli(z);
+    public double apply(double z) {
+      return z * sigmoid(beta * z);
     }
 
     @Override
-    public INDArray backward(INDArray z, INDArray g) {
-      INDArray s = Transforms.sigmoid(z.mul(beta), false);
-      // d/dx = σ(βx) + βx·σ(βx)(1 − σ(βx))
-      INDArray second = s.rsub(1.0).muli(s).muli(z).muli(beta);
-      return s.addi(second).muli(g);
+    public double derivative(double z, double a) {
+      double s = sigmoid(beta * z);
+      return s + beta * z * s * (1 - s);
     }
 
     @Override

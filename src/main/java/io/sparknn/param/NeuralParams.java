@@ -1,6 +1,7 @@
 package io.sparknn.param;
 
 import io.sparknn.nn.Activation;
+import io.sparknn.nn.Architecture;
 import io.sparknn.nn.Loss;
 import io.sparknn.train.LearningRateSchedule;
 import io.sparknn.train.Optimizer;
@@ -115,6 +116,56 @@ public interface NeuralParams extends HasLabelCol, HasSeed, HasHandleInvalid {
   /** The value of {@code dropout}. */
   default double getDropout() {
     return (Double) getOrDefault(dropout());
+  }
+
+  /** The {@code normalization} param. */
+  default Param<String> normalization() {
+    return defs().normalization;
+  }
+
+  /** The value of {@code normalization}. */
+  default String getNormalization() {
+    return getOrDefault(normalization());
+  }
+
+  /** The {@code residual} param. */
+  default BooleanParam residual() {
+    return defs().residual;
+  }
+
+  /** The value of {@code residual}. */
+  default boolean getResidual() {
+    return (Boolean) getOrDefault(residual());
+  }
+
+  /** The {@code embeddingDim} param. */
+  default IntParam embeddingDim() {
+    return defs().embeddingDim;
+  }
+
+  /** The value of {@code embeddingDim}. */
+  default int getEmbeddingDim() {
+    return (Integer) getOrDefault(embeddingDim());
+  }
+
+  /** The {@code mixup} param. */
+  default DoubleParam mixup() {
+    return defs().mixup;
+  }
+
+  /** The value of {@code mixup}. */
+  default double getMixup() {
+    return (Double) getOrDefault(mixup());
+  }
+
+  /** The {@code inputNoise} param. */
+  default DoubleParam inputNoise() {
+    return defs().inputNoise;
+  }
+
+  /** The value of {@code inputNoise}. */
+  default double getInputNoise() {
+    return (Double) getOrDefault(inputNoise());
   }
 
   /** The {@code weightInit} param. */
@@ -330,6 +381,11 @@ public interface NeuralParams extends HasLabelCol, HasSeed, HasHandleInvalid {
     final Param<String> activation;
     final DoubleParam dropout;
     final Param<String> weightInit;
+    final Param<String> normalization;
+    final BooleanParam residual;
+    final IntParam embeddingDim;
+    final DoubleParam mixup;
+    final DoubleParam inputNoise;
     final Param<String> loss;
     final DoubleParam labelSmoothing;
     final Param<String> optimizer;
@@ -364,13 +420,23 @@ public interface NeuralParams extends HasLabelCol, HasSeed, HasHandleInvalid {
       hiddenLayers = new IntArrayParam(p, "hiddenLayers", "sizes of the hidden layers, e.g. [64, 64] (each >= 1;"
           + " empty = a linear model)", (int[] v) -> Arrays.stream(v).allMatch(x -> x >= 1));
       activation = spec(p, "activation", "activation after every hidden layer: "
-          + String.join(", ", Activation.NAMES) + "; leakyRelu(a), elu(a), swish(b) take a number", s -> {
-            Activation.parse(s);
-          });
+          + String.join(", ", Activation.NAMES) + ", prelu (learned slope); leakyRelu(a), elu(a), swish(b) take a"
+          + " number", Architecture::checkActivation);
       dropout = new DoubleParam(p, "dropout", "fraction of hidden units dropped in training, in [0, 1)",
           ParamValidators.inRange(0, 1, true, false));
       weightInit = SharedParams.choice(p, "weightInit", "weight initialization: he, xavier, or auto (he for the"
           + " ReLU family, else xavier).", "auto", "he", "xavier");
+      normalization = SharedParams.choice(p, "normalization", "normalization after each hidden dense layer: none,"
+          + " batch (batch statistics in training, running statistics in inference) or layer.",
+          Architecture.NORMALIZATIONS);
+      residual = new BooleanParam(p, "residual", "skip connections around hidden blocks whose width equals their"
+          + " input width");
+      embeddingDim = SharedParams.intAtLeast(p, "embeddingDim", "embedding width of every nominal feature slot;"
+          + " 0 = min(50, round(1.6 * categories^0.56)) per slot", 0);
+      mixup = SharedParams.doubleAtLeast(p, "mixup", "mixup alpha: training batches are mixed with Beta(a, a)"
+          + " weights; 0 = off", 0);
+      inputNoise = SharedParams.doubleAtLeast(p, "inputNoise", "standard deviation of Gaussian noise added to"
+          + " dense feature slots in training; 0 = off", 0);
       loss = spec(p, "loss", "training loss; classifier: " + String.join(", ", Loss.CLASSIFICATION) + " (focal(g));"
           + " regressor: " + String.join(", ", Loss.REGRESSION) + " (huber(d))", s -> Loss.parse(s, 0));
       labelSmoothing = new DoubleParam(p, "labelSmoothing", "label smoothing of crossEntropy, in [0, 1)",
@@ -409,6 +475,11 @@ public interface NeuralParams extends HasLabelCol, HasSeed, HasHandleInvalid {
       p.setDefault(activation, "relu");
       p.setDefault(dropout, 0.0);
       p.setDefault(weightInit, "auto");
+      p.setDefault(normalization, "none");
+      p.setDefault(residual, false);
+      p.setDefault(embeddingDim, 0);
+      p.setDefault(mixup, 0.0);
+      p.setDefault(inputNoise, 0.0);
       p.setDefault(loss, defaultLoss);
       p.setDefault(labelSmoothing, 0.0);
       p.setDefault(optimizer, "adam");

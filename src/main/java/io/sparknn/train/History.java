@@ -43,6 +43,12 @@ public final class History implements Serializable {
     return h;
   }
 
+  /** The epochs as rows {epoch, trainLoss, validationLoss, validationMetric, lr, seconds} ({@link #restore}). */
+  public double[][] table() {
+    return epochs.stream().map(e -> new double[] {e.epoch(), e.trainLoss(), e.validationLoss(),
+        e.validationMetric(), e.learningRate(), e.seconds()}).toArray(double[][]::new);
+  }
+
   void add(Epoch e, boolean best) {
     epochs.add(e);
     if (best) {

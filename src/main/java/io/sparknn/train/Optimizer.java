@@ -1,13 +1,15 @@
 package io.sparknn.train;
 
+import io.sparknn.nn.Layer;
+import io.sparknn.nn.Matrix;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Updates a flat parameter vector from its flat gradient, in place. Before the update the gradient gets the
+ * Updates a network's parameters from their gradients, in place. Before the update the gradient gets the
  * regularization terms ({@code l1}·sign(w) and {@code l2}·w, on weights only) and is clipped, by value to
- * [−clipValue, clipValue] and then by norm to at most clipNorm (0 = off). Methods:
+ * [−clipValue, clipValue] and then by the global norm over all tensors to at most clipNorm (0 = off). Methods:
  * <ul>
  *   <li>{@code sgd}: w −= lr·g</li>
  *   <li>{@code momentum}: v = μ·v + g; w −= lr·v, or with Nesterov w −= lr·(g + μ·v)</li>
@@ -30,8 +32,7 @@ public final class Optimizer {
   private final double l2;
   private final double clipValue;
   private final double clipNorm;
-  private INDArray first;
-  private INDArray second;
+  private final List<Matrix[]> state = new ArrayList<>();
   private long steps;
 
   /** An optimizer; parameters that a method does not use are ignored. */
@@ -60,49 +61,68 @@ public final class Optimizer {
   }
 
   /**
-   * One update of {@code params} from {@code grads} (which it modifies) with learning rate {@code lr};
-   * {@code weightMask} is 1 on weights and 0 on biases.
+   * One update of every trainable parameter from its gradient (which it modifies) with learning rate {@code lr}.
+   * Regularization and weight decay apply to the {@link Layer.Param#regularized() regularized} tensors only.
    */
-  public void step(INDArray params, INDArray grads, double lr, INDArray weightMask) {
-    if (l2 > 0) {
-      grads.addi(params.mul(weightMask).muli(l2));
-    }
-    if (l1 > 0) {
-      grads.addi(Transforms.sign(params, true).muli(weightMask).muli(l1));
-    }
-    if (clipValue > 0) {
-      Transforms.min(Transforms.max(grads, -clipValue, false), clipValue, false);
-    }
-    if (clipNorm > 0) {
-      double norm = grads.norm2Number().doubleValue();
-      if (norm > clipNorm) {
-        grads.muli(clipNorm / norm);
+  public void step(List<Layer.Param> params, double lr) {
+    double squares = 0;
+    for (Layer.Param p : params) {
+      if (!p.trainable()) {
+        continue;
+      }
+      Matrix w = p.value();
+      Matrix g = p.grad();
+      for (int i = 0; i < g.size(); i++) {
+        double v = g.get(i);
+        if (p.regularized()) {
+          v += l2 * w.get(i) + l1 * Math.signum(w.get(i));
+        }
+        if (clipValue > 0) {
+          v = Math.max(-clipValue, Math.min(clipValue, v));
+        }
+        g.set(i, v);
+        squares += v * v;
       }
     }
+    double norm = Math.sqrt(squares);
+    double scale = clipNorm > 0 && norm > clipNorm ? clipNorm / norm : 1;
     steps++;
-    switch (method) {
-      case "sgd" -> params.subi(grads.mul(lr));
-      case "momentum" -> {
-        if (first == null) {
-          first = grads.like();
-        }
-        first.muli(momentum).addi(grads);
-        params.subi((nesterov ? grads.add(first.mul(momentum)) : first).mul(lr));
+    double c1 = 1 - Math.pow(beta1, steps);
+    double c2 = 1 - Math.pow(beta2, steps);
+    if (state.isEmpty()) {
+      for (Layer.Param p : params) {
+        state.add(p.trainable() ? new Matrix[] {p.grad().like(p.grad().rows, p.grad().cols),
+            p.grad().like(p.grad().rows, p.grad().cols)} : null);
       }
-      default -> {
-        if (first == null) {
-          first = grads.like();
-          second = grads.like();
-        }
-        first.muli(beta1).addi(grads.mul(1 - beta1));
-        second.muli(beta2).addi(grads.mul(grads).muli(1 - beta2));
-        double c1 = 1 - Math.pow(beta1, steps);
-        double c2 = 1 - Math.pow(beta2, steps);
-        INDArray denominator = Transforms.sqrt(second.div(c2), false).addi(epsilon);
-        if (method.equals("adamw") && weightDecay > 0) {
-          params.subi(params.mul(weightMask).muli(lr * weightDecay));
-        }
-        params.subi(first.div(c1).divi(denominator).muli(lr));
+    }
+    for (int t = 0; t < params.size(); t++) {
+      Layer.Param p = params.get(t);
+      if (!p.trainable()) {
+        continue;
+      }
+      Matrix w = p.value();
+      Matrix g = p.grad();
+      Matrix m = state.get(t)[0];
+      Matrix v = state.get(t)[1];
+      double decay = method.equals("adamw") && p.regularized() ? lr * weightDecay : 0;
+      for (int i = 0; i < w.size(); i++) {
+        double gi = g.get(i) * scale;
+        double update = switch (method) {
+          case "sgd" -> gi;
+          case "momentum" -> {
+            double vi = momentum * m.get(i) + gi;
+            m.set(i, vi);
+            yield nesterov ? gi + momentum * vi : vi;
+          }
+          default -> {
+            double mi = beta1 * m.get(i) + (1 - beta1) * gi;
+            double si = beta2 * v.get(i) + (1 - beta2) * gi * gi;
+            m.set(i, mi);
+            v.set(i, si);
+            yield mi / c1 / (Math.sqrt(si / c2) + epsilon);
+          }
+        };
+        w.set(i, w.get(i) - decay * w.get(i) - lr * update);
       }
     }
   }

@@ -1,22 +1,28 @@
 package io.sparknn.train;
 
+import io.sparknn.nn.Layer;
 import io.sparknn.nn.Loss;
+import io.sparknn.nn.Matrix;
 import io.sparknn.nn.Network;
+import java.util.Locale;
 import java.util.Random;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The training loop: mini-batches over a seeded per-epoch shuffle, the optimizer and learning-rate schedule,
- * validation after every epoch, early stopping that restores the best epoch's weights, and the {@link History}.
+ * The training loop: mini-batches over a seeded per-epoch shuffle, optional mixup and Gaussian input noise, the
+ * optimizer and learning-rate schedule, validation after every epoch, early stopping that restores the best
+ * epoch's weights, and the {@link History}.
  */
 public final class Trainer {
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+  private static final int EVALUATION_BATCH = 4096;
 
-  /** Rows to train or validate on: features (rows × inputs), targets (one-hot or one value per row), weights. */
-  public record Examples(INDArray x, double[][] y, double[] w) {
+  /**
+   * Rows to train or validate on: features (row-major, {@code cols} per row), targets (one-hot or soft class
+   * probabilities, or one value per row) and row weights.
+   */
+  public record Examples(float[] x, int cols, double[][] y, double[] w) {
     /** Number of rows. */
     public int rows() {
       return y.length;
@@ -27,11 +33,22 @@ public final class Trainer {
   public record Settings(int batchSize, int maxEpochs, double learningRate, int patience, double minDelta,
                          long seed) implements java.io.Serializable {}
 
+  /**
+   * Data augmentation of training batches: mixup with λ ~ Beta(α, α) (0 = off) and N(0, σ²) noise (0 = off) on
+   * the input slots marked dense (nominal slots keep their own row's category).
+   */
+  public record Augmentation(double mixup, double inputNoise, boolean[] dense) implements java.io.Serializable {
+    /** No augmentation. */
+    public static final Augmentation NONE = new Augmentation(0, 0, null);
+  }
+
   private final Network net;
   private final Loss loss;
   private final Optimizer optimizer;
   private final LearningRateSchedule schedule;
   private final Settings settings;
+  private Augmentation augmentation = Augmentation.NONE;
+  private double metricScale = 1;
 
   /** A trainer of {@code net} with the given loss, optimizer, schedule and settings. */
   public Trainer(Network net, Loss loss, Optimizer optimizer, LearningRateSchedule schedule, Settings settings) {
@@ -44,6 +61,18 @@ public final class Trainer {
     this.optimizer = optimizer;
     this.schedule = schedule;
     this.settings = settings;
+  }
+
+  /** Augments training batches; returns this. */
+  public Trainer augment(Augmentation a) {
+    this.augmentation = a;
+    return this;
+  }
+
+  /** Multiplies the reported regression metric (RMSE), for targets trained in standardized units; returns this. */
+  public Trainer reportScale(double scale) {
+    this.metricScale = scale;
+    return this;
   }
 
   /**
@@ -60,9 +89,8 @@ public final class Trainer {
     for (int i = 0; i < n; i++) {
       order[i] = i;
     }
-    INDArray mask = net.weightMask();
     History history = new History(loss.classification() ? "accuracy" : "rmse");
-    INDArray best = null;
+    float[] best = null;
     double bestLoss = Double.POSITIVE_INFINITY;
     int bestEpoch = -1;
     long step = 0;
@@ -74,26 +102,35 @@ public final class Trainer {
       double lr = 0;
       for (int start = 0; start < n; start += batch) {
         int end = Math.min(n, start + batch);
-        int[] rows = java.util.Arrays.copyOfRange(order, start, end);
-        double[][] y = new double[rows.length][];
-        double[] w = new double[rows.length];
+        Matrix x = Matrix.zeros(end - start, train.cols(), net.precise());
+        double[][] y = new double[end - start][];
+        double[] w = new double[end - start];
         double bw = 0;
-        for (int i = 0; i < rows.length; i++) {
-          y[i] = train.y()[rows[i]];
-          w[i] = train.w()[rows[i]];
+        for (int i = 0; i < y.length; i++) {
+          int r = order[start + i];
+          x.setRow(i, train.x(), r);
+          y[i] = train.y()[r];
+          w[i] = train.w()[r];
           bw += w[i];
         }
         if (bw == 0) {
           continue;
         }
-        INDArray out = net.forward(train.x().getRows(rows), true, rng);
-        double[][] g = new double[rows.length][out.columns()];
-        double batchLoss = loss.compute(out.toDoubleMatrix(), y, w, g);
+        y = augmentBatch(x, y, rng);
+        Matrix out = net.forward(x, new Layer.Pass(true, rng));
+        double[][] g = new double[y.length][out.cols];
+        double batchLoss = loss.compute(rows(out), y, w, g);
         lossSum += batchLoss * bw;
         weightSum += bw;
-        net.backward(Nd4j.create(g).castTo(out.dataType()));
+        Matrix grad = out.like(out.rows, out.cols);
+        for (int i = 0; i < g.length; i++) {
+          for (int j = 0; j < out.cols; j++) {
+            grad.set(i * out.cols + j, g[i][j]);
+          }
+        }
+        net.backward(grad);
         lr = schedule.at(step++, totalSteps, settings.learningRate());
-        optimizer.step(net.params(), net.grads(), lr, mask);
+        optimizer.step(net.params(), lr);
       }
       double trainLoss = lossSum / weightSum;
       if (!Double.isFinite(trainLoss)) {
@@ -106,25 +143,110 @@ public final class Trainer {
       if (improved) {
         bestLoss = monitored;
         bestEpoch = epoch;
-        best = net.params().dup();
+        best = net.toFloats();
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
       history.add(new History.Epoch(epoch, trainLoss, val[0], val[1], lr, seconds), improved);
-      LOG.info(String.format(java.util.Locale.ROOT, "epoch %d: train loss %.5f, validation loss %.5f, %s %.5f,"
+      LOG.info(String.format(Locale.ROOT, "epoch %d: train loss %.5f, validation loss %.5f, %s %.5f,"
           + " lr %.3g, %.0f rows/s", epoch, trainLoss, val[0], history.metricName(), val[1], lr, n / seconds));
       if (settings.patience() > 0 && epoch - bestEpoch >= settings.patience()) {
         break;
       }
     }
     if (best != null) {
-      net.params().assign(best);
+      net.load(best);
     }
     return history;
   }
 
-  /** Weighted loss and metric (accuracy or RMSE) of the network on {@code ex}, without dropout. */
+  private static double[][] rows(Matrix m) {
+    double[][] out = new double[m.rows][];
+    for (int i = 0; i < m.rows; i++) {
+      out[i] = m.row(i);
+    }
+    return out;
+  }
+
+  /** Applies mixup and input noise to a training batch in place; returns the (possibly mixed) targets. */
+  private double[][] augmentBatch(Matrix x, double[][] y, Random rng) {
+    Augmentation a = augmentation;
+    boolean[] dense = a.dense();
+    if (a.mixup() > 0 && x.rows > 1) {
+      double lambda = beta(a.mixup(), rng);
+      lambda = Math.max(lambda, 1 - lambda); // each row stays mostly itself, so its categories stay its own
+      int[] partner = new int[x.rows];
+      for (int i = 0; i < partner.length; i++) {
+        partner[i] = i;
+      }
+      shuffle(partner, rng);
+      Matrix source = x.copy();
+      double[][] mixed = new double[y.length][];
+      for (int i = 0; i < x.rows; i++) {
+        int p = partner[i];
+        for (int j = 0; j < x.cols; j++) {
+          if (dense == null || dense[j]) {
+            x.set(i * x.cols + j, lambda * source.get(i, j) + (1 - lambda) * source.get(p, j));
+          }
+        }
+        mixed[i] = new double[y[i].length];
+        for (int k = 0; k < y[i].length; k++) {
+          mixed[i][k] = lambda * y[i][k] + (1 - lambda) * y[p][k];
+        }
+      }
+      y = mixed;
+    }
+    if (a.inputNoise() > 0) {
+      for (int i = 0; i < x.size(); i++) {
+        if (dense == null || dense[i % x.cols]) {
+          x.add(i, a.inputNoise() * rng.nextGaussian());
+        }
+      }
+    }
+    return y;
+  }
+
+  /** A Beta(α, α) draw from two Gamma(α) draws (Marsaglia–Tsang). */
+  static double beta(double alpha, Random rng) {
+    double a = gamma(alpha, rng);
+    double b = gamma(alpha, rng);
+    return a + b == 0 ? 0.5 : a / (a + b);
+  }
+
+  private static double gamma(double alpha, Random rng) {
+    if (alpha < 1) {
+      return gamma(alpha + 1, rng) * Math.pow(rng.nextDouble(), 1 / alpha);
+    }
+    double d = alpha - 1.0 / 3;
+    double c = 1 / Math.sqrt(9 * d);
+    while (true) {
+      double z = rng.nextGaussian();
+      double v = Math.pow(1 + c * z, 3);
+      if (v > 0 && Math.log(rng.nextDouble()) < 0.5 * z * z + d - d * v + d * Math.log(v)) {
+        return d * v;
+      }
+    }
+  }
+
+  /** The network's outputs for every row of {@code ex}, without dropout, in batches. */
+  public double[][] predict(Examples ex) {
+    double[][] out = new double[ex.rows()][];
+    for (int start = 0; start < ex.rows(); start += EVALUATION_BATCH) {
+      int end = Math.min(ex.rows(), start + EVALUATION_BATCH);
+      Matrix x = Matrix.zeros(end - start, ex.cols(), net.precise());
+      for (int i = start; i < end; i++) {
+        x.setRow(i - start, ex.x(), i);
+      }
+      Matrix o = net.forward(x, Layer.Pass.INFERENCE);
+      for (int i = start; i < end; i++) {
+        out[i] = o.row(i - start);
+      }
+    }
+    return out;
+  }
+
+  /** Weighted loss and metric (accuracy, or RMSE times the report scale) of the network on {@code ex}. */
   public double[] evaluate(Examples ex) {
-    double[][] out = net.forward(ex.x(), false, null).toDoubleMatrix();
+    double[][] out = predict(ex);
     double[][] g = new double[out.length][out[0].length];
     double value = loss.compute(out, ex.y(), ex.w(), g);
     double total = 0;
@@ -138,7 +260,7 @@ public final class Trainer {
         metric += ex.w()[i] * e * e;
       }
     }
-    return new double[] {value, loss.classification() ? metric / total : Math.sqrt(metric / total)};
+    return new double[] {value, loss.classification() ? metric / total : Math.sqrt(metric / total) * metricScale};
   }
 
   private static void shuffle(int[] a, Random rng) {

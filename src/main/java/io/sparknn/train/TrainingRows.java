@@ -32,6 +32,11 @@ public final class TrainingRows implements Serializable {
     return label.length;
   }
 
+  /** The features, row-major. */
+  public float[] values() {
+    return x;
+  }
+
   /** The labels (class indices or target values). */
   public double[] labels() {
     return label;

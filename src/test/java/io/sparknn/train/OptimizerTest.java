@@ -4,30 +4,35 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparknn.nn.Activation;
+import io.sparknn.nn.Architecture;
+import io.sparknn.nn.Layer;
 import io.sparknn.nn.Loss;
+import io.sparknn.nn.Matrix;
 import io.sparknn.nn.Network;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /** Each update equals its formula; clipping bounds the update; L1 zeroes more weights than L2 (the seed). */
 class OptimizerTest {
-  static final INDArray ALL_WEIGHTS = Nd4j.create(new double[] {1, 1});
+  /** Mask 1 = a regularized weight, 0 = a bias. */
+  static final boolean[] ALL_WEIGHTS = {true, true};
 
   static Optimizer opt(String method, double momentum, boolean nesterov, double wd, double l1, double l2,
       double clipValue, double clipNorm) {
     return new Optimizer(method, momentum, nesterov, 0.9, 0.999, 1e-8, wd, l1, l2, clipValue, clipNorm);
   }
 
-  static double[] step(Optimizer o, double[] p, double[] g, double lr, int times, INDArray mask) {
-    INDArray params = Nd4j.create(p);
+  /** Steps a two-entry model whose entries are separate tensors (regularized where {@code mask} says). */
+  static double[] step(Optimizer o, double[] p, double[] g, double lr, int times, boolean[] mask) {
+    Layer.Param a = new Layer.Param("a", Matrix.wrap(new double[] {p[0]}, 1, 1), Matrix.zeros(1, 1, true), mask[0]);
+    Layer.Param b = new Layer.Param("b", Matrix.wrap(new double[] {p[1]}, 1, 1), Matrix.zeros(1, 1, true), mask[1]);
     for (int i = 0; i < times; i++) {
-      o.step(params, Nd4j.create(g), lr, mask);
+      a.grad().set(0, g[0]);
+      b.grad().set(0, g[1]);
+      o.step(List.of(a, b), lr);
     }
-    return params.toDoubleVector();
+    return new double[] {a.value().get(0), b.value().get(0)};
   }
 
   static void assertVector(double[] expected, double[] actual) {
@@ -58,7 +63,7 @@ class OptimizerTest {
     assertVector(new double[] {1 - 0.01 * 0.5 / (0.5 + 1e-8), -2 + 0.01 * 0.25 / (0.25 + 1e-8)},
         step(opt("adam", 0, false, 0, 0, 0, 0, 0), p, g, 0.01, 1, ALL_WEIGHTS));
     // AdamW: also w -= lr * wd * w, on weights only (mask 1, 0)
-    INDArray mask = Nd4j.create(new double[] {1, 0});
+    boolean[] mask = {true, false};
     assertVector(new double[] {1 - 0.01 * 0.1 * 1 - 0.01 * 0.5 / (0.5 + 1e-8), -2 + 0.01 * 0.25 / (0.25 + 1e-8)},
         step(opt("adamw", 0, false, 0.1, 0, 0, 0, 0), p, g, 0.01, 1, mask));
   }
@@ -75,7 +80,7 @@ class OptimizerTest {
 
   @Test
   void regularizationAppliesToWeightsOnly() {
-    INDArray mask = Nd4j.create(new double[] {1, 0});
+    boolean[] mask = {true, false};
     assertVector(new double[] {2 - 0.1 * 0.5 * 2, 3},
         step(opt("sgd", 0, false, 0, 0, 0.5, 0, 0), new double[] {2, 3}, new double[] {0, 0}, 0.1, 1, mask));
     assertVector(new double[] {-2 + 0.1 * 0.5, 3},
@@ -96,24 +101,33 @@ class OptimizerTest {
       }
       y[i][0] = 2 * x[i][0] - 3 * x[i][1] + x[i][2] + 0.1 * r.nextGaussian();
     }
-    Network net = new Network(new int[] {d, 1}, Activation.parse("tanh"), 0, "xavier", DataType.DOUBLE, 3);
+    Network net = new Architecture(d, new int[0], new int[0], new int[0], new int[0], "tanh", "none", false, 0,
+        "xavier", 1).build(true, 3);
     Optimizer o = new Optimizer("sgd", 0, false, 0, 0, 0, 0, l1, l2, 0, 0);
-    INDArray xs = Nd4j.create(x);
+    Matrix xs = Matrix.zeros(n, d, true);
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < d; j++) {
+        xs.set(i * d + j, x[i][j]);
+      }
+    }
     double[] w = new double[n];
     java.util.Arrays.fill(w, 1.0);
     Loss mse = Loss.parse("mse", 0);
-    INDArray mask = net.weightMask();
     for (int epoch = 0; epoch < 400; epoch++) {
-      double[][] out = net.forward(xs, true, r).toDoubleMatrix();
+      Matrix out = net.forward(xs, new Layer.Pass(true, r));
+      double[][] rows = new double[n][];
+      for (int i = 0; i < n; i++) {
+        rows[i] = out.row(i);
+      }
       double[][] g = new double[n][1];
-      mse.compute(out, y, w, g);
-      net.backward(Nd4j.create(g));
-      o.step(net.params(), net.grads(), 0.02, mask);
+      mse.compute(rows, y, w, g);
+      net.backward(Matrix.wrap(java.util.Arrays.stream(g).mapToDouble(v -> v[0]).toArray(), n, 1));
+      o.step(net.params(), 0.02);
     }
-    double[] weights = net.params().toDoubleVector();
+    Matrix weights = net.params().get(0).value();
     long zeros = 0;
     for (int j = 3; j < d; j++) {
-      zeros += Math.abs(weights[j]) < 2.5e-3 ? 1 : 0;
+      zeros += Math.abs(weights.get(j)) < 2.5e-3 ? 1 : 0;
     }
     return zeros;
   }

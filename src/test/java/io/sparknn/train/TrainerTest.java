@@ -3,34 +3,35 @@ package io.sparknn.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparknn.nn.Activation;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import io.sparknn.nn.Architecture;
 import io.sparknn.nn.Loss;
 import io.sparknn.nn.Network;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.factory.Nd4j;
 
 class TrainerTest {
   /** Three Gaussian blobs in 2-D (centres 4 apart); with {@code flip}, labels are rotated by one class. */
   static Trainer.Examples blobs(int n, long seed, boolean flip) {
     Random r = new Random(seed);
-    double[][] x = new double[n][2];
+    float[] x = new float[n * 2];
     double[][] y = new double[n][3];
     double[] w = new double[n];
     double[][] centres = {{0, 0}, {4, 0}, {0, 4}};
     for (int i = 0; i < n; i++) {
       int c = i % 3;
-      x[i][0] = centres[c][0] + r.nextGaussian();
-      x[i][1] = centres[c][1] + r.nextGaussian();
+      x[2 * i] = (float) (centres[c][0] + r.nextGaussian());
+      x[2 * i + 1] = (float) (centres[c][1] + r.nextGaussian());
       y[i][flip ? (c + 1) % 3 : c] = 1;
       w[i] = 1;
     }
-    return new Trainer.Examples(Nd4j.create(x).castTo(DataType.FLOAT), y, w);
+    return new Trainer.Examples(x, 2, y, w);
   }
 
   static Network net(double dropout, long seed) {
-    return new Network(new int[] {2, 16, 3}, Activation.parse("relu"), dropout, "auto", DataType.FLOAT, seed);
+    return new Architecture(2, new int[0], new int[0], new int[0], new int[] {16}, "relu", "none", false, dropout,
+        "auto", 3).build(false, seed);
   }
 
   static Trainer trainer(Network net, Loss loss, int epochs, int patience) {
@@ -68,7 +69,7 @@ class TrainerTest {
     Network b = net(0.3, 5);
     trainer(a, Loss.parse("crossEntropy", 0), 5, 0).fit(blobs(200, 1, false), null);
     trainer(b, Loss.parse("crossEntropy", 0), 5, 0).fit(blobs(200, 1, false), null);
-    assertEquals(a.params(), b.params());
+    assertArrayEquals(a.toFloats(), b.toFloats());
   }
 
   @Test
@@ -78,7 +79,7 @@ class TrainerTest {
     for (int s = 0; s < 2; s++) {
       Network net = net(0, 7);
       trainer(net, Loss.parse("crossEntropy", smoothing[s]), 40, 0).fit(blobs(600, 1, false), null);
-      double[][] logits = net.forward(blobs(300, 9, false).x(), false, null).toDoubleMatrix();
+      double[][] logits = trainer(net, Loss.parse("crossEntropy", 0), 1, 0).predict(blobs(300, 9, false));
       for (double[] z : logits) {
         double max = Double.NEGATIVE_INFINITY;
         double sum = 0;

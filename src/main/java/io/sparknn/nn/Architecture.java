@@ -1,0 +1,104 @@
+package io.sparknn.nn;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Everything that defines a network's shape, as plain values (saved with the model, shipped to executors):
+ * {@code inputs} feature slots of which {@code nominalSlots} (with their {@code cardinalities}) go through learned
+ * embeddings of {@code embeddingDims}; hidden blocks {@code Dense → [BatchNorm | LayerNorm] → activation (or
+ * PReLU) → [Dropout]}, each wrapped in a residual connection when {@code residual} is on and its width equals its
+ * input width; a linear output layer of {@code outputs} units.
+ *
+ * @param inputs feature slots per row
+ * @param nominalSlots indices of the nominal slots (ascending)
+ * @param cardinalities categories of each nominal slot
+ * @param embeddingDims embedding width of each nominal slot
+ * @param hidden hidden layer widths
+ * @param activation an {@link Activation} spec or {@code prelu}
+ * @param normalization none, batch or layer
+ * @param residual skip connections between equal-width blocks
+ * @param dropout dropout rate after each hidden activation
+ * @param weightInit he, xavier or auto (he for the ReLU family and PReLU)
+ * @param outputs output units (classes, or 1 for regression)
+ */
+public record Architecture(int inputs, int[] nominalSlots, int[] cardinalities, int[] embeddingDims, int[] hidden,
+    String activation, String normalization, boolean residual, double dropout, String weightInit, int outputs)
+    implements Serializable {
+
+  /** Normalization choices. */
+  public static final String[] NORMALIZATIONS = {"none", "batch", "layer"};
+
+  /** Checks an activation spec: every {@link Activation} plus {@code prelu}; throws when unknown. */
+  public static void checkActivation(String spec) {
+    if (!spec.equalsIgnoreCase("prelu")) {
+      Activation.parse(spec);
+    }
+  }
+
+  /** The embedding width for a slot with {@code cardinality} categories when none is set: min(50, 1.6·n^0.56). */
+  public static int embeddingSize(int cardinality) {
+    return (int) Math.max(1, Math.min(50, Math.round(1.6 * Math.pow(cardinality, 0.56))));
+  }
+
+  /**
+   * The first nominal slot of row {@code row} in the row-major {@code x} that does not hold a valid category
+   * index, or −1 when all do.
+   */
+  public int invalidSlot(float[] x, int row) {
+    for (int s = 0; s < nominalSlots.length; s++) {
+      float v = x[row * inputs + nominalSlots[s]];
+      if (!(v >= 0 && v < cardinalities[s] && v == Math.rint(v))) {
+        return nominalSlots[s];
+      }
+    }
+    return -1;
+  }
+
+  /** A freshly initialized network in float ({@code precise = false}) or double precision. */
+  public Network build(boolean precise, long seed) {
+    boolean prelu = activation.equalsIgnoreCase("prelu");
+    Activation act = prelu ? null : Activation.parse(activation);
+    boolean he = switch (weightInit) {
+      case "he" -> true;
+      case "xavier" -> false;
+      case "auto" -> prelu || act.reluLike();
+      default -> throw new IllegalArgumentException("weightInit must be he, xavier or auto, got " + weightInit);
+    };
+    if (!List.of(NORMALIZATIONS).contains(normalization)) {
+      throw new IllegalArgumentException("normalization must be none, batch or layer, got " + normalization);
+    }
+    Random rng = new Random(seed);
+    List<Layer> layers = new ArrayList<>();
+    int width = inputs;
+    if (nominalSlots.length > 0) {
+      EmbeddingInput embedding = new EmbeddingInput(inputs, nominalSlots, cardinalities, embeddingDims, rng,
+          precise);
+      layers.add(embedding);
+      width = embedding.outputs();
+    }
+    for (int h : hidden) {
+      List<Layer> block = new ArrayList<>();
+      block.add(new Dense(width, h, he, rng, precise));
+      if (normalization.equals("batch")) {
+        block.add(new BatchNorm(h, precise));
+      } else if (normalization.equals("layer")) {
+        block.add(new LayerNorm(h, precise));
+      }
+      block.add(prelu ? new PRelu(h, precise) : new ActivationLayer(act, h));
+      if (dropout > 0) {
+        block.add(new Dropout(dropout, h));
+      }
+      if (residual && width == h) {
+        layers.add(new Residual(block));
+      } else {
+        layers.addAll(block);
+      }
+      width = h;
+    }
+    layers.add(new Dense(width, outputs, false, rng, precise));
+    return new Network(inputs, layers);
+  }
+}

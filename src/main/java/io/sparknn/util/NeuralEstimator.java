@@ -1,0 +1,279 @@
+package io.sparknn.util;
+
+import static io.sparknn.util.SchemaChecks.col;
+import static org.apache.spark.sql.functions.lit;
+
+import io.sparknn.nn.Architecture;
+import io.sparknn.nn.Loss;
+import io.sparknn.param.NeuralParams;
+import io.sparknn.param.SharedParams;
+import io.sparknn.train.History;
+import io.sparknn.train.Trainer;
+import io.sparknn.train.TrainingJob;
+import io.sparknn.train.TrainingRows;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.attribute.Attribute;
+import org.apache.spark.ml.attribute.AttributeGroup;
+import org.apache.spark.ml.attribute.NominalAttribute;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What {@code NeuralClassifier} and {@code NeuralRegressor} share: the params, schema checks, the conversion of
+ * the input into cached float blocks on the executors, the nominal-slot detection from the features column's
+ * attribute metadata, and the training job.
+ *
+ * @param <M> the fitted model type
+ * @param <E> the concrete estimator type (returned by the setters)
+ */
+public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends NeuralEstimator<M, E>> extends Estimator<M>
+    implements NeuralParams, DefaultParamsWritable {
+  private static final Logger LOG = LoggerFactory.getLogger(NeuralEstimator.class);
+  private final String uid;
+  private final Defs defs;
+
+  /** An estimator with the given uid and default loss. */
+  protected NeuralEstimator(String uid, String defaultLoss) {
+    this.uid = uid;
+    this.defs = new Defs(this, defaultLoss);
+  }
+
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  @Override
+  public Defs defs() {
+    return defs;
+  }
+
+  @Override
+  public E copy(ParamMap extra) {
+    return defaultCopy(extra);
+  }
+
+  /** True for the classifier. */
+  protected abstract boolean classification();
+
+  /** The fitted model. */
+  protected abstract M model(String uid, Architecture architecture, float[] params, History history);
+
+  /** Sets any param by name with validation, e.g. {@code setParam("learningRate", 0.01)}; returns this. */
+  @SuppressWarnings("unchecked")
+  public E setParam(String name, Object value) {
+    Param<Object> p = (Param<Object>) getParam(name);
+    set(p, SharedParams.checked(this, p, value));
+    return (E) this;
+  }
+
+  /** Sets the features column (default "features"). */
+  public E setFeaturesCol(String v) {
+    return setParam("featuresCol", v);
+  }
+
+  /** Sets the label column (default "label"). */
+  public E setLabelCol(String v) {
+    return setParam("labelCol", v);
+  }
+
+  /** Sets the hidden layer sizes (default 64, 64). */
+  public E setHiddenLayers(int... v) {
+    return setParam("hiddenLayers", v);
+  }
+
+  /** Sets the activation spec (default relu). */
+  public E setActivation(String v) {
+    return setParam("activation", v);
+  }
+
+  /** Sets the base learning rate (default 1e-3). */
+  public E setLearningRate(double v) {
+    return setParam("learningRate", v);
+  }
+
+  /** Sets the batch size (default 256). */
+  public E setBatchSize(int v) {
+    return setParam("batchSize", v);
+  }
+
+  /** Sets the maximum number of epochs (default 50). */
+  public E setMaxEpochs(int v) {
+    return setParam("maxEpochs", v);
+  }
+
+  /** Sets the seed (default 42). */
+  public E setSeed(long v) {
+    return setParam("seed", v);
+  }
+
+  @Override
+  public M fit(Dataset<?> dataset) {
+    transformSchema(dataset.schema(), true);
+    if (Loss.parse(getLoss(), 0).classification() != classification()) {
+      throw new IllegalArgumentException(SchemaChecks.where(this, "loss") + ": '" + getLoss() + "' is a "
+          + (classification() ? "regression" : "classification") + " loss; this stage takes "
+          + String.join(", ", classification() ? Loss.CLASSIFICATION : Loss.REGRESSION) + ".");
+    }
+    String where = SchemaChecks.where(this, "featuresCol") + ": column '" + getFeaturesCol() + "'";
+    int d = Rows.vectorSize(dataset, getFeaturesCol());
+    if (d == 0) {
+      throw new IllegalArgumentException(where + ": the input DataFrame is empty (or every features vector is"
+          + " null); there is nothing to fit.");
+    }
+    int[][] nominal = nominalSlots(dataset.schema().apply(getFeaturesCol()), d);
+    String w = getWeightCol();
+    String v = getValidationIndicatorCol();
+    Column[] cols = {col(getFeaturesCol()), col(getLabelCol()).cast("double"),
+        w.isEmpty() ? lit(1.0) : col(w).cast("double"), v.isEmpty() ? lit(false) : col(v)};
+    String[] names = {where, SchemaChecks.where(this, "labelCol") + ": column '" + getLabelCol() + "'",
+        SchemaChecks.where(this, "weightCol") + ": column '" + w + "'"};
+    JavaRDD<TrainingRows> blocks = Rows.trainingBlocks(dataset.select(cols), d, names)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      int outputs = classification() ? numClasses(blocks, names[1]) : checkRows(blocks);
+      int[] dims = new int[nominal[0].length];
+      for (int s = 0; s < dims.length; s++) {
+        dims[s] = getEmbeddingDim() > 0 ? getEmbeddingDim() : Architecture.embeddingSize(nominal[1][s]);
+      }
+      Architecture arch = new Architecture(d, nominal[0], nominal[1], dims, getHiddenLayers(), getActivation(),
+          getNormalization(), getResidual(), getDropout(), getWeightInit(), outputs);
+      checkCategories(blocks, arch, where);
+      TrainingJob job = new TrainingJob(arch, new TrainingJob.Config(getLoss(), getLabelSmoothing(), getOptimizer(),
+          getMomentum(), getNesterov(), getWeightDecay(), getL1(), getL2(), getClipValue(), getClipNorm(),
+          getLrSchedule(), getWarmupSteps(), new Trainer.Settings(getBatchSize(), getMaxEpochs(), getLearningRate(),
+          getPatience(), getMinDelta(), getSeed()), getValidationFraction(), !v.isEmpty(), getMixup(),
+          getInputNoise()));
+      TrainingJob.Result result = blocks.coalesce(1)
+          .mapPartitions(it -> List.of(job.run(TrainingRows.concat(it, d))).iterator()).collect().get(0);
+      return copyValues(model(uid, arch, result.params(), result.history()), ParamMap.empty()).setParent(this);
+    } finally {
+      blocks.unpersist(false);
+    }
+  }
+
+  /**
+   * The nominal slots of the features vector ({@code [0]}) and their numbers of categories ({@code [1]}), from
+   * the column's Spark ML attribute metadata (as written by CategoricalEncoder(encoding=index) or StringIndexer
+   * and kept by VectorAssembler).
+   */
+  private int[][] nominalSlots(StructField field, int d) {
+    AttributeGroup group = AttributeGroup.fromStructField(field);
+    List<int[]> found = new ArrayList<>();
+    if (group.attributes().isDefined()) {
+      Attribute[] attrs = group.attributes().get();
+      for (int j = 0; j < Math.min(d, attrs.length); j++) {
+        if (attrs[j] instanceof NominalAttribute a) {
+          if (a.getNumValues().isDefined() && (Integer) a.getNumValues().get() > 0) {
+            found.add(new int[] {j, (Integer) a.getNumValues().get()});
+          } else {
+            LOG.warn("{}: slot {} of '{}' is nominal without a number of values; it is used as a dense input",
+                uid, j, field.name());
+          }
+        }
+      }
+    }
+    return new int[][] {found.stream().mapToInt(a -> a[0]).toArray(), found.stream().mapToInt(a -> a[1])
+        .toArray()};
+  }
+
+  /** Fails when a nominal slot holds something other than a category index of its embedding. */
+  private void checkCategories(JavaRDD<TrainingRows> blocks, Architecture arch, String where) {
+    if (arch.nominalSlots().length == 0) {
+      return;
+    }
+    List<double[]> bad = blocks.flatMap(b -> {
+      for (int i = 0; i < b.rows(); i++) {
+        int slot = arch.invalidSlot(b.values(), i);
+        if (slot >= 0) {
+          return List.of(new double[] {slot, b.values()[i * arch.inputs() + slot]}).iterator();
+        }
+      }
+      return java.util.Collections.emptyIterator();
+    }).take(1);
+    if (!bad.isEmpty()) {
+      int slot = (int) bad.get(0)[0];
+      int s = java.util.Arrays.binarySearch(arch.nominalSlots(), slot);
+      throw new IllegalArgumentException(where + ": slot " + slot + " is nominal with " + arch.cardinalities()[s]
+          + " categories (attribute metadata) but holds " + bad.get(0)[1] + "; nominal slots must hold category"
+          + " indices 0.." + (arch.cardinalities()[s] - 1) + ". Encode with CategoricalEncoder(encoding=index,"
+          + " handleInvalid=keep) so unseen values get the unknown bucket.");
+    }
+  }
+
+  /** Fails on an empty input; returns 1 (one regression output). */
+  private int checkRows(JavaRDD<TrainingRows> blocks) {
+    long n = blocks.map(TrainingRows::rows).fold(0, Integer::sum);
+    if (n == 0) {
+      throw SchemaChecks.emptyInput(this, "labelCol", "fit");
+    }
+    return 1;
+  }
+
+  /** Number of classes (largest label + 1); labels must be class indices and at least two classes present. */
+  private int numClasses(JavaRDD<TrainingRows> blocks, String where) {
+    // per block: {largest label, smallest label, an invalid label (NaN if none), rows}
+    double[] stats = blocks.map(b -> {
+      double[] s = {Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NaN, b.rows()};
+      for (double y : b.labels()) {
+        if (y < 0 || y != Math.rint(y) || y > 1_000_000) {
+          s[2] = y;
+        } else {
+          s[0] = Math.max(s[0], y);
+          s[1] = Math.min(s[1], y);
+        }
+      }
+      return s;
+    }).collect().stream().reduce((a, b) -> new double[] {Math.max(a[0], b[0]), Math.min(a[1], b[1]),
+        Double.isNaN(a[2]) ? b[2] : a[2], a[3] + b[3]}).orElseThrow();
+    if (stats[3] == 0) {
+      throw SchemaChecks.emptyInput(this, "labelCol", "fit");
+    }
+    if (!Double.isNaN(stats[2])) {
+      throw new IllegalArgumentException(where + " has the label " + stats[2] + " but labels must be class"
+          + " indices 0, 1, ..., k-1. Index string labels with StringIndexer or CategoricalEncoder first.");
+    }
+    if (stats[0] == stats[1]) {
+      throw new IllegalArgumentException(where + " has a single class (" + (int) stats[0] + "); a classifier"
+          + " needs at least two.");
+    }
+    return (int) stats[0] + 1;
+  }
+
+  @Override
+  public StructType transformSchema(StructType schema) {
+    StructField f = SchemaChecks.requireColumn(this, "featuresCol", schema, getFeaturesCol());
+    if (!SchemaChecks.isVector(f.dataType())) {
+      throw new IllegalArgumentException(SchemaChecks.where(this, "featuresCol") + ": column '" + f.name()
+          + "' has type " + SchemaChecks.typeName(f.dataType()) + " but must be a vector; assemble the inputs with"
+          + " VectorAssembler.");
+    }
+    SchemaChecks.requireNumeric(this, "labelCol", SchemaChecks.requireColumn(this, "labelCol", schema,
+        getLabelCol()));
+    if (!getWeightCol().isEmpty()) {
+      SchemaChecks.requireNumeric(this, "weightCol", SchemaChecks.requireColumn(this, "weightCol", schema,
+          getWeightCol()));
+    }
+    if (!getValidationIndicatorCol().isEmpty()) {
+      StructField vf = SchemaChecks.requireColumn(this, "validationIndicatorCol", schema,
+          getValidationIndicatorCol());
+      if (!(vf.dataType() instanceof BooleanType)) {
+        throw new IllegalArgumentException(SchemaChecks.where(this, "validationIndicatorCol") + ": column '"
+            + vf.name() + "' has type " + SchemaChecks.typeName(vf.dataType()) + " but must be boolean.");
+      }
+    }
+    return NeuralModel.outputSchema(this, schema, classification(), 0);
+  }
+}

@@ -1,0 +1,314 @@
+package io.sparknn.util;
+
+import io.sparknn.nn.Architecture;
+import io.sparknn.nn.Layer;
+import io.sparknn.nn.Matrix;
+import io.sparknn.nn.Network;
+import io.sparknn.param.NeuralParams;
+import io.sparknn.param.SharedParams;
+import io.sparknn.train.History;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.Model;
+import org.apache.spark.ml.attribute.AttributeGroup;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * What the fitted neural models share: the {@link Architecture}, the float weights, the training {@link History},
+ * batched scoring and persistence. {@code transform} runs {@code mapPartitions} over batches of
+ * {@link #SCORING_BATCH} rows with the weights broadcast once; rows with null, NaN or infinite features, a vector
+ * of the wrong size or an invalid category index follow {@code handleInvalid}.
+ *
+ * @param <M> the concrete model type
+ */
+public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> implements NeuralParams, MLWritable {
+  /** Rows per scoring batch. */
+  public static final int SCORING_BATCH = 4096;
+  private static final int FORMAT_VERSION = 2;
+
+  private final String uid;
+  private final Defs defs;
+  private final Architecture architecture;
+  private final float[] params;
+  private final History history;
+
+  /** A model of {@code architecture} with the given weights and history. */
+  protected NeuralModel(String uid, String defaultLoss, Architecture architecture, float[] params,
+      History history) {
+    this.uid = uid;
+    this.defs = new Defs(this, defaultLoss);
+    this.architecture = architecture;
+    this.params = params;
+    this.history = history;
+  }
+
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  @Override
+  public Defs defs() {
+    return defs;
+  }
+
+  /** The network's shape. */
+  public Architecture architecture() {
+    return architecture;
+  }
+
+  /** Number of input features. */
+  public int numFeatures() {
+    return architecture.inputs();
+  }
+
+  /** Per-epoch training history, best epoch and fit diagnosis. */
+  public History summary() {
+    return history;
+  }
+
+  /** The network with the fitted weights (float), for inspection or scoring outside Spark. */
+  public Network network() {
+    return architecture.build(false, 0).load(params);
+  }
+
+  /** Sets the invalid-row policy for scoring: error, skip or keep (NaN outputs). */
+  @SuppressWarnings("unchecked")
+  public M setHandleInvalid(String v) {
+    set(handleInvalid(), SharedParams.checked(this, handleInvalid(), v));
+    return (M) this;
+  }
+
+  /** The same model under another uid with other weights (copy and load). */
+  protected abstract M create(String uid, Architecture architecture, float[] params, History history);
+
+  /** True for the classifier (three output columns), false for the regressor (prediction only). */
+  protected abstract boolean classification();
+
+  /** The schema with the output columns; {@code k} > 0 adds vector-size metadata to the classifier's vectors. */
+  static StructType outputSchema(NeuralParams p, StructType schema, boolean classification, int k) {
+    StructType out = schema;
+    if (classification) {
+      for (String c : new String[] {p.getRawPredictionCol(), p.getProbabilityCol()}) {
+        SchemaChecks.requireNewColumn(p, c.equals(p.getRawPredictionCol()) ? "rawPredictionCol"
+            : "probabilityCol", out, c);
+        out = out.add(k > 0 ? new AttributeGroup(c, k).toStructField() : DataTypes.createStructField(c,
+            SQLDataTypes.VectorType(), true));
+      }
+    }
+    SchemaChecks.requireNewColumn(p, "predictionCol", out, p.getPredictionCol());
+    return out.add(p.getPredictionCol(), DataTypes.DoubleType, true);
+  }
+
+  @Override
+  public StructType transformSchema(StructType schema) {
+    SchemaChecks.requireColumn(this, "featuresCol", schema, getFeaturesCol());
+    return outputSchema(this, schema, classification(), architecture.outputs());
+  }
+
+  @Override
+  public Dataset<Row> transform(Dataset<?> dataset) {
+    StructType out = transformSchema(dataset.schema(), true);
+    Dataset<Row> df = dataset.toDF();
+    Broadcast<float[]> weights = df.sparkSession().sparkContext().broadcast(params,
+        scala.reflect.ClassTag$.MODULE$.apply(float[].class));
+    Scorer scorer = new Scorer(architecture, weights, df.schema().fieldIndex(getFeaturesCol()), getHandleInvalid(),
+        SchemaChecks.where(this, "featuresCol") + ": column '" + getFeaturesCol() + "'", classification());
+    Dataset<Row> scored = df.mapPartitions(scorer, Encoders.row(out));
+    if (classification()) {
+      for (String c : new String[] {getRawPredictionCol(), getProbabilityCol()}) { // the encoder drops metadata
+        scored = scored.withColumn(c, SchemaChecks.col(c).as(c, out.apply(c).metadata()));
+      }
+    }
+    return scored;
+  }
+
+  /** Scores one partition in batches; builds the network on the executor from the broadcast weights. */
+  private static final class Scorer implements MapPartitionsFunction<Row, Row>, Serializable {
+    private final Architecture arch;
+    private final Broadcast<float[]> weights;
+    private final int featureIndex;
+    private final String mode;
+    private final String where;
+    private final boolean classification;
+
+    Scorer(Architecture arch, Broadcast<float[]> weights, int featureIndex, String mode, String where,
+        boolean classification) {
+      this.arch = arch;
+      this.weights = weights;
+      this.featureIndex = featureIndex;
+      this.mode = mode;
+      this.where = where;
+      this.classification = classification;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> rows) {
+      Network net = arch.build(false, 0).load(weights.value());
+      return new Iterator<>() {
+        private Iterator<Row> batch = java.util.Collections.emptyIterator();
+
+        @Override
+        public boolean hasNext() {
+          while (!batch.hasNext() && rows.hasNext()) {
+            batch = score(net, rows);
+          }
+          return batch.hasNext();
+        }
+
+        @Override
+        public Row next() {
+          if (!hasNext()) {
+            throw new java.util.NoSuchElementException();
+          }
+          return batch.next();
+        }
+      };
+    }
+
+    /** Why {@code v} cannot be scored, or null when it can; fills row {@code at} of {@code x}. */
+    private String problem(Vector v, float[] x, int at) {
+      int d = arch.inputs();
+      if (v == null) {
+        return "a null vector";
+      }
+      if (v.size() != d) {
+        return "a vector of size " + v.size() + " (the model takes " + d + ")";
+      }
+      for (int j = 0; j < d; j++) {
+        double value = v.apply(j);
+        if (!Double.isFinite(value)) {
+          return "NaN or infinity: " + v;
+        }
+        x[at * d + j] = (float) value;
+      }
+      int slot = arch.invalidSlot(x, at);
+      return slot < 0 ? null : "an invalid category index " + x[at * d + slot] + " in nominal slot " + slot;
+    }
+
+    private Iterator<Row> score(Network net, Iterator<Row> source) {
+      int d = arch.inputs();
+      List<Row> in = new ArrayList<>(SCORING_BATCH);
+      List<Row> invalid = new ArrayList<>();
+      float[] x = new float[SCORING_BATCH * d];
+      while (source.hasNext() && in.size() < SCORING_BATCH) {
+        Row r = source.next();
+        String problem = problem(r.isNullAt(featureIndex) ? null : (Vector) r.get(featureIndex), x, in.size());
+        if (problem == null) {
+          in.add(r);
+        } else if (mode.equals("error")) {
+          throw new IllegalArgumentException(where + " has " + problem + " and handleInvalid=error. Set"
+              + " handleInvalid to 'skip' or 'keep' (NaN prediction).");
+        } else if (mode.equals("keep")) {
+          invalid.add(r);
+        }
+      }
+      List<Row> out = new ArrayList<>(in.size() + invalid.size());
+      if (!in.isEmpty()) {
+        Matrix batch = Matrix.wrap(java.util.Arrays.copyOf(x, in.size() * d), in.size(), d);
+        Matrix o = net.forward(batch, Layer.Pass.INFERENCE);
+        for (int i = 0; i < in.size(); i++) {
+          out.add(append(in.get(i), Outputs.of(o.row(i), classification)));
+        }
+      }
+      double[] nan = new double[arch.outputs()];
+      java.util.Arrays.fill(nan, Double.NaN);
+      for (Row r : invalid) {
+        out.add(append(r, Outputs.of(nan, classification)));
+      }
+      return out.iterator();
+    }
+
+    private static Row append(Row r, Object[] extra) {
+      Object[] values = new Object[r.size() + extra.length];
+      for (int i = 0; i < r.size(); i++) {
+        values[i] = r.get(i);
+      }
+      System.arraycopy(extra, 0, values, r.size(), extra.length);
+      return RowFactory.create(values);
+    }
+  }
+
+  @Override
+  public M copy(ParamMap extra) {
+    return copyValues(create(uid, architecture, params, history), extra).setParent(parent());
+  }
+
+  private static final StructType DATA = new StructType()
+      .add("inputs", DataTypes.IntegerType, false)
+      .add("nominalSlots", DataTypes.createArrayType(DataTypes.IntegerType), false)
+      .add("cardinalities", DataTypes.createArrayType(DataTypes.IntegerType), false)
+      .add("embeddingDims", DataTypes.createArrayType(DataTypes.IntegerType), false)
+      .add("hidden", DataTypes.createArrayType(DataTypes.IntegerType), false)
+      .add("activation", DataTypes.StringType, false)
+      .add("normalization", DataTypes.StringType, false)
+      .add("residual", DataTypes.BooleanType, false)
+      .add("dropout", DataTypes.DoubleType, false)
+      .add("weightInit", DataTypes.StringType, false)
+      .add("outputs", DataTypes.IntegerType, false)
+      .add("params", DataTypes.createArrayType(DataTypes.FloatType), false)
+      .add("metric", DataTypes.StringType, false)
+      .add("bestEpoch", DataTypes.IntegerType, false)
+      .add("history", DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType)), false);
+
+  @Override
+  public MLWriter write() {
+    Architecture a = architecture;
+    return new Persistence.Writer(this, FORMAT_VERSION, DATA, List.of(RowFactory.create(a.inputs(),
+        a.nominalSlots(), a.cardinalities(), a.embeddingDims(), a.hidden(), a.activation(), a.normalization(),
+        a.residual(), a.dropout(), a.weightInit(), a.outputs(), params, history.metricName(), history.bestEpoch(),
+        history.table())));
+  }
+
+  /** The reader of a model class; {@code factory} is the model's {@link #create}. */
+  protected static <T extends NeuralModel<T>> MLReader<T> reader(Class<T> cls, Factory<T> factory) {
+    return new Persistence.Reader<>(cls, FORMAT_VERSION, (uid, rows) -> {
+      Row r = rows.get(0);
+      if (r.getInt(r.fieldIndex("formatVersion")) < FORMAT_VERSION) {
+        throw new IllegalStateException(cls.getSimpleName() + ": formatVersion 1 models (sparknn before"
+            + " 0.1.0) cannot be loaded; retrain the model.");
+      }
+      Architecture a = new Architecture(r.getInt(r.fieldIndex("inputs")), Persistence.ints(r, "nominalSlots"),
+          Persistence.ints(r, "cardinalities"), Persistence.ints(r, "embeddingDims"), Persistence.ints(r, "hidden"),
+          r.getString(r.fieldIndex("activation")), r.getString(r.fieldIndex("normalization")),
+          r.getBoolean(r.fieldIndex("residual")), r.getDouble(r.fieldIndex("dropout")),
+          r.getString(r.fieldIndex("weightInit")), r.getInt(r.fieldIndex("outputs")));
+      List<Float> p = r.getList(r.fieldIndex("params"));
+      float[] params = new float[p.size()];
+      for (int i = 0; i < params.length; i++) {
+        params[i] = p.get(i);
+      }
+      History h = History.restore(r.getString(r.fieldIndex("metric")), r.getInt(r.fieldIndex("bestEpoch")),
+          r.<scala.collection.Seq<Double>>getList(r.fieldIndex("history")).stream().map(s -> {
+            double[] v = new double[s.size()];
+            for (int i = 0; i < v.length; i++) {
+              v[i] = s.apply(i);
+            }
+            return v;
+          }).toList());
+      return factory.create(uid, a, params, h);
+    });
+  }
+
+  /** Builds a model from its saved parts. */
+  @FunctionalInterface
+  protected interface Factory<T> {
+    /** The model. */
+    T create(String uid, Architecture architecture, float[] params, History history);
+  }
+}
