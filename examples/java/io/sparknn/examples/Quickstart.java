@@ -2,6 +2,8 @@ package io.sparknn.examples;
 
 import static org.apache.spark.sql.functions.col;
 
+import io.sparknn.classification.NeuralClassificationModel;
+import io.sparknn.classification.NeuralClassifier;
 import io.sparknn.evaluation.MetricsEvaluator;
 import io.sparknn.evaluation.MetricsReport;
 import io.sparknn.feature.CategoricalEncoder;
@@ -9,6 +11,7 @@ import io.sparknn.feature.CategoricalEncoderModel;
 import io.sparknn.feature.Standardizer;
 import io.sparknn.feature.StandardizerModel;
 import io.sparknn.feature.StratifiedSplitter;
+import io.sparknn.train.History;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.ml.Pipeline;
@@ -17,8 +20,6 @@ import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.attribute.Attribute;
 import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.attribute.NominalAttribute;
-import org.apache.spark.ml.classification.LogisticRegression;
-import org.apache.spark.ml.classification.LogisticRegressionModel;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -27,7 +28,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * The README's first command: loads the bundled Lending Club data, splits it 80/10/10 with exact per-class
  * proportions, fits the categorical encoder and the standardizer on the training split, prints what they did,
- * and evaluates a baseline model on the test split with every metric.
+ * trains a NeuralClassifier with early stopping on the validation split, prints its per-epoch progress and
+ * diagnosis, and evaluates it on the test split with every metric.
  * Usage: {@code Quickstart [path/to/lending_club.csv]}.
  */
 public final class Quickstart {
@@ -58,6 +60,8 @@ public final class Quickstart {
       System.out.printf("  %-6s %7d %7d %7d%n", r.getString(0), r.getLong(1), r.getLong(2), r.getLong(3));
     }
     Dataset<Row> train = assigned.filter(col("split").equalTo(0)).drop("split");
+    Dataset<Row> trainAndVal = assigned.filter(col("split").notEqual(2))
+        .withColumn("isVal", col("split").equalTo(1)).drop("split");
     Dataset<Row> test = assigned.filter(col("split").equalTo(2)).drop("split");
     for (String[] s : new String[][] {{"train", "0"}, {"val", "1"}, {"test", "2"}}) {
       Dataset<Row> part = assigned.filter(col("split").equalTo(Integer.parseInt(s[1])));
@@ -109,23 +113,26 @@ public final class Quickstart {
       System.out.printf("  %-5s %s%n", r.getString(0), v.length() > 110 ? v.substring(0, 110) + "...]" : v);
     }
 
-    // 3. A baseline model on the prepared features, evaluated with every metric in one pass.
-    Dataset<Row> labeled = prep.transform(train).withColumn("label", col("Class").equalTo("bad").cast("double"));
-    LogisticRegressionModel lr = new LogisticRegression().setMaxIter(100).setWeightCol("w")
-        .fit(balanced(labeled));
-    Dataset<Row> scored = lr.transform(out.withColumn("label", col("Class").equalTo("bad").cast("double")));
+    // 3. A neural classifier: embeddings for the 5 nominal slots, two hidden layers of 64 ReLU units, Adam,
+    //    early stopping on the validation split (patience 10), the best epoch's weights restored.
+    NeuralClassifier clf = new NeuralClassifier().setLabelCol("label").setParam("validationIndicatorCol", "isVal")
+        .setSeed(42);
+    NeuralClassificationModel model = clf.fit(prep.transform(trainAndVal)
+        .withColumn("label", col("Class").equalTo("bad").cast("double")));
+    History h = model.summary();
+    System.out.printf("%nNeuralClassifier(hiddenLayers = [64, 64], activation = relu, optimizer = adam, lr = 1e-3,"
+        + " batchSize = 256, patience = 10): %d epochs%n", h.epochs().size());
+    System.out.printf("  %5s %11s %10s %9s %8s%n", "epoch", "train loss", "val loss", "val acc", "seconds");
+    for (History.Epoch e : h.epochs()) {
+      System.out.printf("  %5d %11.5f %10.5f %9.4f %8.3f%s%n", e.epoch(), e.trainLoss(), e.validationLoss(),
+          e.validationMetric(), e.seconds(), e.epoch() == h.bestEpoch() ? "  <- best, restored" : "");
+    }
+    System.out.println("Diagnosis: " + h.diagnosis().fit() + " (" + h.diagnosis().reason() + ")");
+
+    Dataset<Row> scored = model.transform(out.withColumn("label", col("Class").equalTo("bad").cast("double")));
     MetricsReport report = new MetricsEvaluator().evaluateAll(scored);
-    System.out.println("\nBaseline: Spark LogisticRegression (class-balanced weights) on the test split,"
-        + " MetricsEvaluator.evaluateAll:");
+    System.out.println("\nTest split, MetricsEvaluator.evaluateAll (positive class = bad):");
     System.out.print(report);
     spark.stop();
-  }
-
-  /** Adds a weight column "w" that gives both classes the same total weight. */
-  static Dataset<Row> balanced(Dataset<Row> df) {
-    double bad = df.filter(col("label").equalTo(1.0)).count();
-    double all = df.count();
-    return df.withColumn("w", org.apache.spark.sql.functions.when(col("label").equalTo(1.0), all / (2 * bad))
-        .otherwise(all / (2 * (all - bad))));
   }
 }

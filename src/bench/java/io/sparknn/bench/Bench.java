@@ -34,6 +34,7 @@ final class Bench {
   }
 
   private final List<Row> rows = new ArrayList<>();
+  private final List<String> notes = new ArrayList<>();
   private final int repeats;
 
   Bench(int repeats) {
@@ -58,6 +59,12 @@ final class Bench {
         row.ours().median(), row.theirs().median(), row.speedup());
   }
 
+  /** A measured figure that is not a pair (throughput, roofline); printed under the table. */
+  void note(String text) {
+    notes.add(text);
+    System.out.println("  " + text);
+  }
+
   String markdown() {
     StringBuilder sb = new StringBuilder();
     sb.append("| Comparison | Data | Ours (median, min–max) | Theirs (same data, same run) | Speed-up |\n");
@@ -66,7 +73,10 @@ final class Bench {
       sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.2f× |%n", r.comparison(), r.data(),
           r.ours().cell(), r.theirs().cell(), r.speedup()));
     }
-    return sb.toString();
+    for (String n : notes) {
+      sb.append("\n- ").append(n);
+    }
+    return sb.append(notes.isEmpty() ? "" : "\n").toString();
   }
 
   void writeJson(Path file, String machine) throws IOException {
@@ -79,7 +89,11 @@ final class Bench {
           r.comparison(), r.data(), r.ours().name(), Arrays.toString(r.ours().seconds()), r.theirs().name(),
           Arrays.toString(r.theirs().seconds()), r.speedup(), i + 1 < rows.size() ? "," : ""));
     }
-    sb.append("  ]\n}\n");
+    sb.append("  ],\n  \"notes\": [");
+    for (int i = 0; i < notes.size(); i++) {
+      sb.append(i == 0 ? "\n    \"" : ",\n    \"").append(notes.get(i).replace("\"", "'")).append('"');
+    }
+    sb.append("\n  ]\n}\n");
     Files.createDirectories(file.getParent());
     Files.writeString(file, sb.toString());
   }

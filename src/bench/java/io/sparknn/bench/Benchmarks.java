@@ -26,8 +26,9 @@ import org.apache.spark.sql.functions;
 /**
  * The benchmark suite: each comparison runs ours and Spark MLlib's on the same cached data in the same JVM, with
  * the same threads (local[2], OMP/OpenBLAS pinned to 1 per task). Prints a Markdown table and writes
- * {@code target/bench/results-<selection>.json}. Arguments: {@code [rows (default 1000000)] [repeats (default 3)] [all|preprocessing|evaluation]
- * [scored rows for evaluation (default 10000000)]}.
+ * {@code target/bench/results-<selection>.json}. Arguments: {@code [rows (default 1000000)] [repeats (default 3)] [all|preprocessing|training|scoring|roofline|evaluation]
+ * [scored rows for evaluation (default 10000000)] [training rows (default 200000)] [scoring rows (default
+ * 10000000)]}.
  */
 public final class Benchmarks {
   static final String[] CATEGORICAL = Quickstart.CATEGORICAL;
@@ -48,6 +49,15 @@ public final class Benchmarks {
     String only = args.length > 2 ? args[2] : "all";
     if (only.equals("all") || only.equals("preprocessing")) {
       preprocessing(spark, bench, rows);
+    }
+    if (only.equals("all") || only.equals("training")) {
+      NeuralBenchmarks.training(spark, bench, args.length > 4 ? Integer.parseInt(args[4]) : 200_000);
+    }
+    if (only.equals("all") || only.equals("scoring")) {
+      NeuralBenchmarks.scoring(spark, bench, args.length > 5 ? Integer.parseInt(args[5]) : 10_000_000);
+    }
+    if (only.equals("all") || only.equals("roofline")) {
+      NeuralBenchmarks.roofline(spark, bench);
     }
     if (only.equals("all") || only.equals("evaluation")) {
       evaluation(spark, bench, args.length > 3 ? Integer.parseInt(args[3]) : 10_000_000);

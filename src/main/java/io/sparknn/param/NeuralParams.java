@@ -494,9 +494,9 @@ public interface NeuralParams extends HasLabelCol, HasSeed, HasHandleInvalid {
       p.setDefault(lrSchedule, "constant");
       p.setDefault(warmupSteps, 0);
       p.setDefault(batchSize, 256);
-      p.setDefault(maxEpochs, 50);
+      p.setDefault(maxEpochs, 100);
       p.setDefault(validationFraction, 0.1);
-      p.setDefault(patience, 5);
+      p.setDefault(patience, 10);
       p.setDefault(minDelta, 0.0);
       p.setDefault(seed, 42L);
       p.setDefault(handleInvalid, "error");

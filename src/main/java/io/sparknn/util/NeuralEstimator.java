@@ -109,7 +109,7 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
     return setParam("batchSize", v);
   }
 
-  /** Sets the maximum number of epochs (default 50). */
+  /** Sets the maximum number of epochs (default 100). */
   public E setMaxEpochs(int v) {
     return setParam("maxEpochs", v);
   }

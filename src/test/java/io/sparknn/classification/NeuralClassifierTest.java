@@ -150,4 +150,62 @@ class NeuralClassifierTest extends SparkTestBase {
     String empty = assertThrows(IllegalArgumentException.class, () -> small().fit(df.limit(0))).getMessage();
     assertTrue(empty.contains("empty"), empty);
   }
+
+  /** Label = whether a 12-valued category is in a random-looking subset: learnable through an embedding only. */
+  Dataset<Row> categories(int n, long seed) {
+    Random r = new Random(seed);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      String cat = "c" + r.nextInt(12);
+      rows.add(RowFactory.create(i, cat, r.nextGaussian(), "c1 c4 c5 c9 c10".contains(cat + " ")
+          || cat.equals("c11") ? 1.0 : 0.0));
+    }
+    return spark.createDataFrame(rows, new StructType().add("id", DataTypes.IntegerType)
+        .add("cat", DataTypes.StringType).add("x", DataTypes.DoubleType).add("label", DataTypes.DoubleType));
+  }
+
+  @Test
+  void nominalSlotsFromEncoderMetadataBecomeEmbeddings() {
+    Dataset<Row> raw = categories(2000, 8);
+    PipelineModel prep = new Pipeline().setStages(new PipelineStage[] {
+        new io.sparknn.feature.CategoricalEncoder().setInputCols(new String[] {"cat"})
+            .setOutputCols(new String[] {"cat_idx"}).setEncoding("index").setHandleInvalid("keep"),
+        new org.apache.spark.ml.feature.VectorAssembler().setInputCols(new String[] {"x", "cat_idx"})
+            .setOutputCol("features")}).fit(raw);
+    Dataset<Row> df = prep.transform(raw);
+    NeuralClassificationModel m = small().setParam("embeddingDim", 4).fit(df);
+    assertEquals(List.of(1), java.util.Arrays.stream(m.architecture().nominalSlots()).boxed().toList());
+    assertEquals(13, m.architecture().cardinalities()[0], "12 values + the unknown bucket");
+    double acc = new MetricsEvaluator().setMetricName("accuracy").evaluate(m.transform(df));
+    assertTrue(acc >= 0.99, "accuracy " + acc);
+    Dataset<Row> outOfRange = df.withColumn("features", when(col("id").equalTo(5),
+        org.apache.spark.ml.functions.array_to_vector(org.apache.spark.sql.functions.array(lit(0.0), lit(20.0))))
+        .otherwise(col("features")).as("features", df.schema().apply("features").metadata()));
+    String train = rootMessage(assertThrows(Exception.class, () -> small().fit(outOfRange)));
+    assertTrue(train.contains("slot 1 is nominal with 13 categories") && train.contains("20.0"), train);
+    String score = rootMessage(assertThrows(Exception.class, () -> m.transform(outOfRange).count()));
+    assertTrue(score.contains("invalid category index 20.0 in nominal slot 1"), score);
+    assertEquals(1999, m.setHandleInvalid("skip").transform(outOfRange).count());
+  }
+
+  @Test
+  void normalizationResidualPreluMixupAndNoiseTrainAndPersist() throws Exception {
+    Dataset<Row> train = blobs(900, 9);
+    NeuralClassifier est = small().setHiddenLayers(16, 16).setActivation("prelu")
+        .setParam("normalization", "batch").setParam("residual", true).setParam("mixup", 0.2)
+        .setParam("inputNoise", 0.1).setParam("dropout", 0.1);
+    NeuralClassificationModel a = est.fit(train);
+    NeuralClassificationModel b = est.fit(train);
+    double acc = new MetricsEvaluator().setMetricName("accuracy").evaluate(a.transform(blobs(300, 10)));
+    assertTrue(acc >= 0.93, "accuracy " + acc);
+    assertEquals(sortedRows(a.transform(train)), sortedRows(b.transform(train)), "same seed, same model");
+    NeuralClassificationModel loaded = assertRoundTrip(a);
+    assertEquals(sortedRows(a.transform(train)), sortedRows(loaded.transform(train)),
+        "BatchNorm running statistics and PReLU slopes are saved");
+    NeuralClassificationModel layer = small().setParam("normalization", "layer").fit(train);
+    assertTrue(new MetricsEvaluator().setMetricName("accuracy").evaluate(layer.transform(train)) >= 0.93);
+    String bad = assertThrows(IllegalArgumentException.class, () -> small().setParam("normalization", "group"))
+        .getMessage();
+    assertTrue(bad.contains("normalization") && bad.contains("batch"), bad);
+  }
 }

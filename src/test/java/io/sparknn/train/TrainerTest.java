@@ -117,4 +117,35 @@ class TrainerTest {
     assertEquals(History.Fit.INCONCLUSIVE, curves(new double[] {1.0, 0.5, 0.4},
         new double[] {Double.NaN, Double.NaN, Double.NaN}).diagnosis().fit());
   }
+
+  @Test
+  void mixupWeightsFollowBetaAlphaAlpha() {
+    Random r = new Random(3);
+    for (double alpha : new double[] {0.2, 1.0, 4.0}) {
+      int n = 40_000;
+      double sum = 0;
+      double squares = 0;
+      for (int i = 0; i < n; i++) {
+        double l = Trainer.beta(alpha, r);
+        assertTrue(l >= 0 && l <= 1);
+        sum += l;
+        squares += l * l;
+      }
+      double mean = sum / n;
+      assertEquals(0.5, mean, 0.01, "Beta(a, a) mean");
+      assertEquals(1 / (4 * (2 * alpha + 1)), squares / n - mean * mean, 0.01, "Beta(a, a) variance");
+    }
+  }
+
+  @Test
+  void augmentationIsSeededAndStillLearns() {
+    Network a = net(0, 4);
+    Network b = net(0, 4);
+    Trainer.Augmentation aug = new Trainer.Augmentation(0.4, 0.2, new boolean[] {true, true});
+    History h = trainer(a, Loss.parse("crossEntropy", 0), 20, 0).augment(aug).fit(blobs(600, 1, false),
+        blobs(300, 2, false));
+    trainer(b, Loss.parse("crossEntropy", 0), 20, 0).augment(aug).fit(blobs(600, 1, false), blobs(300, 2, false));
+    assertArrayEquals(a.toFloats(), b.toFloats());
+    assertTrue(h.epochs().get(19).validationMetric() >= 0.95, "accuracy " + h.epochs().get(19).validationMetric());
+  }
 }
