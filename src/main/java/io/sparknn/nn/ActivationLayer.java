@@ -1,11 +1,12 @@
 package io.sparknn.nn;
 
-/** Applies an {@link Activation} element-wise. */
+/** Applies an {@link Activation} element-wise; output and gradient buffers are reused from batch to batch. */
 public final class ActivationLayer extends Layer {
   private final Activation activation;
   private final int width;
   private Matrix z;
   private Matrix a;
+  private Matrix dz;
 
   /** The activation over {@code width} units. */
   public ActivationLayer(Activation activation, int width) {
@@ -21,14 +22,14 @@ public final class ActivationLayer extends Layer {
   @Override
   public Matrix forward(Matrix x, Pass pass) {
     z = x;
-    a = x.like(x.rows, x.cols);
+    a = Matrix.reuse(a, x.rows, x.cols, x.precise());
     activation.forward(x, a);
     return a;
   }
 
   @Override
   public Matrix backward(Matrix g, boolean inputGradient) {
-    Matrix dz = g.like(g.rows, g.cols);
+    dz = Matrix.reuse(dz, g.rows, g.cols, g.precise());
     activation.backward(z, a, g, dz);
     return dz;
   }

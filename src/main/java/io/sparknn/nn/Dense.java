@@ -3,11 +3,16 @@ package io.sparknn.nn;
 import java.util.List;
 import java.util.Random;
 
-/** A fully connected layer {@code x·W + b}; W is inputs × outputs, initialized He or Xavier, b starts at 0. */
+/**
+ * A fully connected layer {@code x·W + b}; W is inputs × outputs, initialized He or Xavier, b starts at 0. Its
+ * output and input-gradient buffers are reused from batch to batch (valid until the next call).
+ */
 public final class Dense extends Layer {
   private final Param weight;
   private final Param bias;
   private Matrix input;
+  private Matrix output;
+  private Matrix inputGrad;
 
   /** A layer from {@code inputs} to {@code outputs}; {@code he} picks N(0, 2/fanIn), else U(±√(6/(in+out))). */
   public Dense(int inputs, int outputs, boolean he, Random rng, boolean precise) {
@@ -34,8 +39,8 @@ public final class Dense extends Layer {
   @Override
   public Matrix forward(Matrix x, Pass pass) {
     input = x;
-    Matrix z = x.like(x.rows, outputs());
-    Matrix.gemm(x, false, weight.value(), false, z, 1, 0);
+    Matrix z = output = Matrix.reuse(output, x.rows, outputs(), x.precise());
+    Matrix.gemm(x, false, weight.value(), false, z, 1, 0); // beta 0: every value overwritten
     z.addRowVector(bias.value());
     return z;
   }
@@ -47,7 +52,7 @@ public final class Dense extends Layer {
     if (!inputGradient) {
       return null;
     }
-    Matrix dx = g.like(g.rows, input.cols);
+    Matrix dx = inputGrad = Matrix.reuse(inputGrad, g.rows, input.cols, g.precise());
     Matrix.gemm(g, false, weight.value(), true, dx, 1, 0);
     return dx;
   }

@@ -55,6 +55,16 @@ public final class Matrix {
     }
   }
 
+  /**
+   * {@code buffer} when it has this shape and precision, else a new zero matrix: layers keep their output and
+   * gradient buffers from one batch to the next instead of allocating (and zeroing) megabytes per step. The
+   * contents are stale; callers overwrite every value.
+   */
+  public static Matrix reuse(Matrix buffer, int rows, int cols, boolean precise) {
+    return buffer != null && buffer.rows == rows && buffer.cols == cols && buffer.precise() == precise ? buffer
+        : zeros(rows, cols, precise);
+  }
+
   /** A zero matrix of the same precision. */
   public Matrix like(int r, int c) {
     return zeros(r, c, precise());
@@ -63,6 +73,11 @@ public final class Matrix {
   /** True for double precision. */
   public boolean precise() {
     return d != null;
+  }
+
+  /** The backing float array (row-major), or null for a double matrix; for tight loops outside this package. */
+  public float[] floats() {
+    return f;
   }
 
   /** Number of values. */
@@ -150,6 +165,15 @@ public final class Matrix {
 
   /** Adds the 1 × cols {@code v} to every row. */
   public void addRowVector(Matrix v) {
+    if (f != null && v.f != null) {
+      for (int r = 0; r < rows; r++) {
+        int at = r * cols;
+        for (int j = 0; j < cols; j++) {
+          f[at + j] += v.f[j];
+        }
+      }
+      return;
+    }
     for (int r = 0; r < rows; r++) {
       int at = r * cols;
       for (int j = 0; j < cols; j++) {
@@ -161,6 +185,16 @@ public final class Matrix {
   /** Writes the column sums into the 1 × cols {@code out}. */
   public void columnSums(Matrix out) {
     out.fill(0);
+    if (f != null && out.f != null) {
+      float[] o = out.f;
+      for (int r = 0; r < rows; r++) {
+        int at = r * cols;
+        for (int j = 0; j < cols; j++) {
+          o[j] += f[at + j];
+        }
+      }
+      return;
+    }
     for (int r = 0; r < rows; r++) {
       int at = r * cols;
       for (int j = 0; j < cols; j++) {

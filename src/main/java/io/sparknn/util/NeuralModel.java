@@ -11,18 +11,18 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.linalg.SQLDataTypes;
-import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.JoinedRow;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -129,17 +129,14 @@ public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> imp
         scala.reflect.ClassTag$.MODULE$.apply(float[].class));
     Scorer scorer = new Scorer(architecture, weights, df.schema().fieldIndex(getFeaturesCol()), getHandleInvalid(),
         SchemaChecks.where(this, "featuresCol") + ": column '" + getFeaturesCol() + "'", classification());
-    Dataset<Row> scored = df.mapPartitions(scorer, Encoders.row(out));
-    if (classification()) {
-      for (String c : new String[] {getRawPredictionCol(), getProbabilityCol()}) { // the encoder drops metadata
-        scored = scored.withColumn(c, SchemaChecks.col(c).as(c, out.apply(c).metadata()));
-      }
-    }
-    return scored;
+    return Rows.dataFrame(df.sparkSession(), Rows.internal(df).mapPartitions(scorer::score), out);
   }
 
-  /** Scores one partition in batches; builds the network on the executor from the broadcast weights. */
-  private static final class Scorer implements MapPartitionsFunction<Row, Row>, Serializable {
+  /**
+   * Scores one partition in batches of Spark's internal rows (no conversion to external rows and back); builds the
+   * network on the executor from the broadcast weights. Rows keep their order.
+   */
+  private static final class Scorer implements Serializable {
     private final Architecture arch;
     private final Broadcast<float[]> weights;
     private final int featureIndex;
@@ -157,22 +154,21 @@ public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> imp
       this.classification = classification;
     }
 
-    @Override
-    public Iterator<Row> call(Iterator<Row> rows) {
+    Iterator<InternalRow> score(Iterator<InternalRow> rows) {
       Network net = arch.build(false, 0).load(weights.value());
       return new Iterator<>() {
-        private Iterator<Row> batch = java.util.Collections.emptyIterator();
+        private Iterator<InternalRow> batch = java.util.Collections.emptyIterator();
 
         @Override
         public boolean hasNext() {
           while (!batch.hasNext() && rows.hasNext()) {
-            batch = score(net, rows);
+            batch = scoreBatch(net, rows);
           }
           return batch.hasNext();
         }
 
         @Override
-        public Row next() {
+        public InternalRow next() {
           if (!hasNext()) {
             throw new java.util.NoSuchElementException();
           }
@@ -181,66 +177,45 @@ public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> imp
       };
     }
 
-    /** Why {@code v} cannot be scored, or null when it can; fills row {@code at} of {@code x}. */
-    private String problem(Vector v, float[] x, int at) {
+    private Iterator<InternalRow> scoreBatch(Network net, Iterator<InternalRow> source) {
       int d = arch.inputs();
-      if (v == null) {
-        return "a null vector";
-      }
-      if (v.size() != d) {
-        return "a vector of size " + v.size() + " (the model takes " + d + ")";
-      }
-      for (int j = 0; j < d; j++) {
-        double value = v.apply(j);
-        if (!Double.isFinite(value)) {
-          return "NaN or infinity: " + v;
-        }
-        x[at * d + j] = (float) value;
-      }
-      int slot = arch.invalidSlot(x, at);
-      return slot < 0 ? null : "an invalid category index " + x[at * d + slot] + " in nominal slot " + slot;
-    }
-
-    private Iterator<Row> score(Network net, Iterator<Row> source) {
-      int d = arch.inputs();
-      List<Row> in = new ArrayList<>(SCORING_BATCH);
-      List<Row> invalid = new ArrayList<>();
+      List<InternalRow> kept = new ArrayList<>(SCORING_BATCH);
+      int[] slot = new int[SCORING_BATCH]; // the row's index in the batch matrix, -1 for an invalid kept row
       float[] x = new float[SCORING_BATCH * d];
-      while (source.hasNext() && in.size() < SCORING_BATCH) {
-        Row r = source.next();
-        String problem = problem(r.isNullAt(featureIndex) ? null : (Vector) r.get(featureIndex), x, in.size());
+      int valid = 0;
+      while (source.hasNext() && kept.size() < SCORING_BATCH) {
+        InternalRow r = source.next();
+        String problem = Rows.copyVector(r, featureIndex, d, x, valid * d);
         if (problem == null) {
-          in.add(r);
+          int bad = arch.invalidSlot(x, valid);
+          problem = bad < 0 ? null : "an invalid category index " + x[valid * d + bad] + " in nominal slot " + bad;
+        }
+        if (problem == null) {
+          slot[kept.size()] = valid++;
+          kept.add(r.copy());
         } else if (mode.equals("error")) {
           throw new IllegalArgumentException(where + " has " + problem + " and handleInvalid=error. Set"
               + " handleInvalid to 'skip' or 'keep' (NaN prediction).");
         } else if (mode.equals("keep")) {
-          invalid.add(r);
+          slot[kept.size()] = -1;
+          kept.add(r.copy());
         }
       }
-      List<Row> out = new ArrayList<>(in.size() + invalid.size());
-      if (!in.isEmpty()) {
-        Matrix batch = Matrix.wrap(java.util.Arrays.copyOf(x, in.size() * d), in.size(), d);
-        Matrix o = net.forward(batch, Layer.Pass.INFERENCE);
-        for (int i = 0; i < in.size(); i++) {
-          out.add(append(in.get(i), Outputs.of(o.row(i), classification)));
-        }
-      }
+      Matrix o = valid == 0 ? null : net.forward(Matrix.wrap(java.util.Arrays.copyOf(x, valid * d), valid, d),
+          Layer.Pass.INFERENCE);
       double[] nan = new double[arch.outputs()];
       java.util.Arrays.fill(nan, Double.NaN);
-      for (Row r : invalid) {
-        out.add(append(r, Outputs.of(nan, classification)));
+      List<InternalRow> out = new ArrayList<>(kept.size());
+      for (int i = 0; i < kept.size(); i++) {
+        Object[] extra = Outputs.of(slot[i] < 0 ? nan : o.row(slot[i]), classification);
+        for (int j = 0; j < extra.length; j++) {
+          if (extra[j] instanceof org.apache.spark.ml.linalg.Vector v) {
+            extra[j] = Rows.serialize(v);
+          }
+        }
+        out.add(new JoinedRow(kept.get(i), new GenericInternalRow(extra)));
       }
       return out.iterator();
-    }
-
-    private static Row append(Row r, Object[] extra) {
-      Object[] values = new Object[r.size() + extra.length];
-      for (int i = 0; i < r.size(); i++) {
-        values[i] = r.get(i);
-      }
-      System.arraycopy(extra, 0, values, r.size(), extra.length);
-      return RowFactory.create(values);
     }
   }
 

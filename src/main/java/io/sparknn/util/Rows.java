@@ -107,6 +107,51 @@ public final class Rows {
     return first.isEmpty() ? 0 : ((Vector) first.get(0).get(0)).size();
   }
 
+  /**
+   * Copies the vector in column {@code i} of an internal row into {@code dst[at..at+size)} as floats, reading
+   * Spark's vector struct in place (no vector object). Returns null when done, else what is wrong: a null vector,
+   * another size, or a NaN/infinite value.
+   */
+  public static String copyVector(InternalRow r, int i, int size, float[] dst, int at) {
+    if (r.isNullAt(i)) {
+      return "a null vector";
+    }
+    InternalRow v = r.getStruct(i, 4);
+    int found = v.getByte(0) == 1 ? v.getArray(3).numElements() : v.getInt(1);
+    if (found != size) {
+      return "a vector of size " + found + " (the model takes " + size + ")";
+    }
+    org.apache.spark.sql.catalyst.util.ArrayData values = v.getArray(3);
+    if (v.getByte(0) == 1) {
+      for (int j = 0; j < size; j++) {
+        dst[at + j] = (float) values.getDouble(j);
+      }
+    } else {
+      java.util.Arrays.fill(dst, at, at + size, 0f);
+      org.apache.spark.sql.catalyst.util.ArrayData indices = v.getArray(2);
+      for (int k = 0; k < indices.numElements(); k++) {
+        dst[at + indices.getInt(k)] = (float) values.getDouble(k);
+      }
+    }
+    for (int j = 0; j < size; j++) {
+      if (!Float.isFinite(dst[at + j])) {
+        return "NaN or infinity at index " + j;
+      }
+    }
+    return null;
+  }
+
+  /** A DataFrame of {@code schema} over internal rows (the scoring output; rows need not be unsafe rows). */
+  public static Dataset<org.apache.spark.sql.Row> dataFrame(org.apache.spark.sql.SparkSession spark,
+      JavaRDD<InternalRow> rows, org.apache.spark.sql.types.StructType schema) {
+    return ((org.apache.spark.sql.classic.SparkSession) spark).internalCreateDataFrame(rows.rdd(), schema, false);
+  }
+
+  /** The vector serialized for an internal row. */
+  public static InternalRow serialize(Vector v) {
+    return VECTOR.serialize(v);
+  }
+
   /** The vector in column {@code i} of an internal row, or null. */
   public static Vector vector(InternalRow r, int i) {
     return r.isNullAt(i) ? null : VECTOR.deserialize(r.getStruct(i, 4));

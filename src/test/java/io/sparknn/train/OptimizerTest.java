@@ -139,4 +139,28 @@ class OptimizerTest {
     assertTrue(l1 >= 12, "L1 zeroed " + l1 + " of the 17 irrelevant weights");
     assertTrue(l1 > l2, "L1 " + l1 + " vs L2 " + l2);
   }
+
+  @Test
+  void floatAdamPathMatchesTheGeneralPath() {
+    for (String method : new String[] {"adam", "adamw"}) {
+      Optimizer a = opt(method, 0, false, 0.1, 0, 0, 0, 0.5);
+      Optimizer b = opt(method, 0, false, 0.1, 0, 0, 0, 0.5);
+      Layer.Param f = new Layer.Param("w", Matrix.wrap(new float[] {1f, -2f, 0.5f}, 1, 3), Matrix.zeros(1, 3, false),
+          true);
+      Layer.Param d = new Layer.Param("w", Matrix.wrap(new double[] {1, -2, 0.5}, 1, 3), Matrix.zeros(1, 3, true),
+          true);
+      for (int step = 0; step < 5; step++) {
+        for (int i = 0; i < 3; i++) {
+          double g = Math.sin(step + i) * (i + 1);
+          f.grad().set(i, g);
+          d.grad().set(i, g);
+        }
+        a.step(List.of(f), 0.01);
+        b.step(List.of(d), 0.01);
+      }
+      for (int i = 0; i < 3; i++) {
+        assertEquals(d.value().get(i), f.value().get(i), 1e-6, method + " entry " + i);
+      }
+    }
+  }
 }
