@@ -43,7 +43,14 @@ final class Bench {
 
   /** Runs {@code body} once to warm up, then {@code repeats} times, timing each. */
   Timing time(String name, Runnable body) {
-    body.run();
+    return time(name, 1, body);
+  }
+
+  /** Runs {@code body} {@code warmups} times untimed (JIT, first-touch of the heap), then times it. */
+  Timing time(String name, int warmups, Runnable body) {
+    for (int i = 0; i < warmups; i++) {
+      body.run();
+    }
     double[] s = new double[repeats];
     for (int i = 0; i < repeats; i++) {
       long t0 = System.nanoTime();

@@ -50,14 +50,14 @@ public final class Benchmarks {
     if (only.equals("all") || only.equals("preprocessing")) {
       preprocessing(spark, bench, rows);
     }
+    if (only.equals("all") || only.equals("roofline")) {
+      NeuralBenchmarks.roofline(spark, bench);
+    }
     if (only.equals("all") || only.equals("training")) {
       NeuralBenchmarks.training(spark, bench, args.length > 4 ? Integer.parseInt(args[4]) : 200_000);
     }
     if (only.equals("all") || only.equals("scoring")) {
       NeuralBenchmarks.scoring(spark, bench, args.length > 5 ? Integer.parseInt(args[5]) : 10_000_000);
-    }
-    if (only.equals("all") || only.equals("roofline")) {
-      NeuralBenchmarks.roofline(spark, bench);
     }
     if (only.equals("all") || only.equals("evaluation")) {
       evaluation(spark, bench, args.length > 3 ? Integer.parseInt(args[3]) : 10_000_000);

@@ -208,4 +208,21 @@ class NeuralClassifierTest extends SparkTestBase {
         .getMessage();
     assertTrue(bad.contains("normalization") && bad.contains("batch"), bad);
   }
+
+  @Test
+  void weightColWeighsRows() {
+    // 60 % of the rows get a rotated label: with weight 0 they are ignored, with weight 1 they win
+    Dataset<Row> noisy = blobs(1500, 11).withColumn("label", when(col("id").mod(5).lt(3),
+        col("label").plus(1).mod(3)).otherwise(col("label")))
+        .withColumn("w", when(col("id").mod(5).lt(3), 0.0).otherwise(1.0));
+    Dataset<Row> test = blobs(300, 12);
+    MetricsEvaluator acc = new MetricsEvaluator().setMetricName("accuracy");
+    double weighted = acc.evaluate(small().setParam("weightCol", "w").fit(noisy).transform(test));
+    double unweighted = acc.evaluate(small().fit(noisy).transform(test));
+    assertTrue(weighted >= 0.95, "weighted accuracy " + weighted);
+    assertTrue(unweighted < 0.5, "unweighted, the rotated majority wins: " + unweighted);
+    String neg = rootMessage(assertThrows(Exception.class, () -> small().setParam("weightCol", "w")
+        .fit(noisy.withColumn("w", lit(-1.0)))));
+    assertTrue(neg.contains("weightCol") && neg.contains("-1.0"), neg);
+  }
 }

@@ -1,0 +1,54 @@
+package io.sparknn
+
+import io.sparknn.classification.{NeuralClassificationModel, NeuralClassifier}
+import io.sparknn.evaluation.MetricsEvaluator
+import io.sparknn.feature.{CategoricalEncoder, Standardizer, StratifiedKFold, StratifiedSplitter}
+import io.sparknn.regression.NeuralRegressor
+import org.apache.spark.ml.{Pipeline, PipelineModel}
+import org.apache.spark.ml.feature.VectorAssembler
+import org.apache.spark.ml.tuning.{CrossValidator, ParamGridBuilder}
+import org.apache.spark.sql.functions.{col, log}
+
+/** The neural estimators from Scala: a Pipeline from raw columns to predictions, CrossValidator, save/load. */
+class NeuralSuite extends SparkSuite {
+  private def loans = spark.read.option("header", "true").option("inferSchema", "true")
+    .csv(getClass.getResource("/lending_club_sample.csv").getPath)
+    .withColumn("label", (col("Class") === "bad").cast("double"))
+
+  private def prep = Array(
+    new CategoricalEncoder().setInputCols("term", "addr_state").setOutputCols("term_i", "state_i")
+      .setEncoding("index").setHandleInvalid("keep"),
+    new Standardizer().setInputCols("int_rate", "annual_inc").setOutputCols("rate_z", "inc_z")
+      .setHandleInvalid("keep"),
+    new VectorAssembler().setInputCols(Array("term_i", "state_i", "rate_z", "inc_z")).setOutputCol("features"))
+
+  test("a Pipeline from raw columns to a NeuralClassifier, with embeddings, survives save/load") {
+    val Array(train, test) = new StratifiedSplitter().setLabelCol("label").setWeights(0.8, 0.2).setSeed(1)
+      .split(loans)
+    val clf = new NeuralClassifier().setHiddenLayers(16).setMaxEpochs(5).setParam("embeddingDim", 3)
+    val model = new Pipeline().setStages(prep :+ clf).fit(train)
+    val nn = model.stages.last.asInstanceOf[NeuralClassificationModel]
+    assert(nn.architecture.nominalSlots.toSeq == Seq(0, 1), "term and addr_state go through embeddings")
+    assert(nn.summary.epochs.size() == 5)
+    val scored = model.transform(test)
+    assert(scored.count() == test.count())
+    val auc = new MetricsEvaluator().setMetricName("auc").evaluate(scored)
+    assert(auc > 0.55 && auc < 1.0, s"AUC $auc")
+    val dir = java.nio.file.Files.createTempDirectory("sparknn-scala").resolve("nn").toString
+    model.write.overwrite().save(dir)
+    val again = PipelineModel.load(dir).transform(test).select("probability").collect().map(_.get(0).toString)
+    assert(again.sameElements(scored.select("probability").collect().map(_.get(0).toString)))
+  }
+
+  test("CrossValidator tunes a NeuralRegressor over learningRate with stratified folds") {
+    val df = new StratifiedKFold().setLabelCol("Class").setNumFolds(2).setSeed(3)
+      .transform(new Pipeline().setStages(prep).fit(loans).transform(loans)
+        .withColumn("target", log(col("funded_amnt"))))
+    val reg = new NeuralRegressor().setLabelCol("target").setHiddenLayers(8).setMaxEpochs(3)
+    val grid = new ParamGridBuilder().addGrid(reg.learningRate, Array(1e-2, 1e-5)).build()
+    val cv = new CrossValidator().setEstimator(reg).setEstimatorParamMaps(grid).setFoldCol("fold").setNumFolds(2)
+      .setEvaluator(new MetricsEvaluator().setMetricName("rmse").setLabelCol("target")).fit(df)
+    assert(cv.avgMetrics.length == 2)
+    assert(cv.avgMetrics(0) < cv.avgMetrics(1), s"lr 1e-2 beats 1e-5 in 3 epochs: ${cv.avgMetrics.toSeq}")
+  }
+}
