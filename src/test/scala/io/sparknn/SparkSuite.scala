@@ -10,7 +10,9 @@ abstract class SparkSuite extends AnyFunSuite with BeforeAndAfterAll {
 
   override def beforeAll(): Unit = {
     spark = SparkSession.builder().master("local[2]").appName(getClass.getSimpleName)
-      .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2").getOrCreate()
+      .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
+      .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer") // as conf/spark-defaults.conf
+      .getOrCreate()
   }
 
   override def afterAll(): Unit = spark.stop()

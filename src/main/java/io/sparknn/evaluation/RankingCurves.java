@@ -79,6 +79,8 @@ final class RankingCurves {
   }
 
   /** One partition's share of every group's curve. */
+  // Kryo (spark.serializer in conf/spark-defaults.conf) cannot build records; Java serialization can
+  @com.esotericsoftware.kryo.DefaultSerializer(com.esotericsoftware.kryo.serializers.JavaSerializer.class)
   record Partial(double[] area, double[] ap, List<List<double[]>> roc, List<List<double[]>> pr)
       implements Serializable {}
 

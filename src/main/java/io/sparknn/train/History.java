@@ -15,6 +15,8 @@ public final class History implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** One epoch; validation values are NaN without a validation set. */
+  // Kryo (spark.serializer in conf/spark-defaults.conf) cannot build records; Java serialization can
+  @com.esotericsoftware.kryo.DefaultSerializer(com.esotericsoftware.kryo.serializers.JavaSerializer.class)
   public record Epoch(int epoch, double trainLoss, double validationLoss, double validationMetric,
                       double learningRate, double seconds) implements Serializable {}
 
@@ -22,6 +24,8 @@ public final class History implements Serializable {
   public enum Fit { OVERFITTING, UNDERFITTING, GOOD_FIT, INCONCLUSIVE }
 
   /** A verdict with the numbers behind it. */
+  // Kryo (spark.serializer in conf/spark-defaults.conf) cannot build records; Java serialization can
+  @com.esotericsoftware.kryo.DefaultSerializer(com.esotericsoftware.kryo.serializers.JavaSerializer.class)
   public record Diagnosis(Fit fit, String reason) implements Serializable {}
 
   private final List<Epoch> epochs = new ArrayList<>();

@@ -21,6 +21,8 @@ public final class TrainingJob implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** What training returns to the driver: every parameter and state value (float) and the history. */
+  // Kryo (spark.serializer in conf/spark-defaults.conf) cannot build records; Java serialization can
+  @com.esotericsoftware.kryo.DefaultSerializer(com.esotericsoftware.kryo.serializers.JavaSerializer.class)
   public record Result(float[] params, History history) implements Serializable {}
 
   /**
@@ -44,6 +46,8 @@ public final class TrainingJob implements Serializable {
    * @param mixup mixup α (0 = off)
    * @param inputNoise Gaussian input noise σ (0 = off)
    */
+  // Kryo (spark.serializer in conf/spark-defaults.conf) cannot build records; Java serialization can
+  @com.esotericsoftware.kryo.DefaultSerializer(com.esotericsoftware.kryo.serializers.JavaSerializer.class)
   public record Config(String loss, double labelSmoothing, String optimizer, double momentum, boolean nesterov,
       double weightDecay, double l1, double l2, double clipValue, double clipNorm, String schedule, int warmupSteps,
       Trainer.Settings settings, double validationFraction, boolean hasIndicator, double mixup, double inputNoise)

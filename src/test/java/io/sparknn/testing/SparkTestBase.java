@@ -36,6 +36,7 @@ public abstract class SparkTestBase {
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "2")
         .config("spark.driver.host", "127.0.0.1")
+        .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer") // as conf/spark-defaults.conf
         .getOrCreate();
     tmp = Files.createTempDirectory("sparknn-test");
   }
