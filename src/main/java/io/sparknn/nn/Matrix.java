@@ -146,8 +146,13 @@ public final class Matrix {
   /** Row {@code r} as doubles. */
   public double[] row(int r) {
     double[] out = new double[cols];
-    for (int j = 0; j < cols; j++) {
-      out[j] = get(r * cols + j);
+    int at = r * cols;
+    if (f != null) {
+      for (int j = 0; j < cols; j++) {
+        out[j] = f[at + j];
+      }
+    } else {
+      System.arraycopy(d, at, out, 0, cols);
     }
     return out;
   }

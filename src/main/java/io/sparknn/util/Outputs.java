@@ -15,7 +15,10 @@ final class Outputs {
     if (!classification) {
       return new Object[] {out[0]};
     }
-    boolean nan = java.util.Arrays.stream(out).anyMatch(Double::isNaN);
+    boolean nan = false;
+    for (double v : out) {
+      nan |= Double.isNaN(v);
+    }
     return new Object[] {Vectors.dense(out), Vectors.dense(nan ? out : Loss.softmax(out)),
         nan ? Double.NaN : (double) Loss.argmax(out)};
   }
