@@ -1,5 +1,7 @@
 package io.sparknn.evaluation;
 
+import com.esotericsoftware.kryo.DefaultSerializer;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -79,8 +81,7 @@ final class RankingCurves {
   }
 
   /** One partition's share of every group's curve. */
-  // Kryo (spark.serializer in conf/spark-defaults.conf) cannot build records; Java serialization can
-  @com.esotericsoftware.kryo.DefaultSerializer(com.esotericsoftware.kryo.serializers.JavaSerializer.class)
+  @DefaultSerializer(JavaSerializer.class) // Kryo cannot build records; Java serialization can
   record Partial(double[] area, double[] ap, List<List<double[]>> roc, List<List<double[]>> pr)
       implements Serializable {}
 

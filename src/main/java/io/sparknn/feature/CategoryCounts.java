@@ -1,5 +1,7 @@
 package io.sparknn.feature;
 
+import com.esotericsoftware.kryo.DefaultSerializer;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import java.io.Serializable;
 import java.util.HashMap;
 import java.util.Map;
@@ -14,8 +16,7 @@ final class CategoryCounts implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** A (column, value, fold) key; value null for null cells, fold null for a null fold number. */
-  // Kryo (spark.serializer in conf/spark-defaults.conf) cannot build records; Java serialization can
-  @com.esotericsoftware.kryo.DefaultSerializer(com.esotericsoftware.kryo.serializers.JavaSerializer.class)
+  @DefaultSerializer(JavaSerializer.class) // Kryo cannot build records; Java serialization can
   record Key(int column, UTF8String value, Integer fold) implements Serializable {}
 
   final Map<Key, double[]> counts = new HashMap<>();

@@ -1,5 +1,7 @@
 package io.sparknn.nn;
 
+import com.esotericsoftware.kryo.DefaultSerializer;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,8 +26,7 @@ import java.util.Random;
  * @param weightInit he, xavier or auto (he for the ReLU family and PReLU)
  * @param outputs output units (classes, or 1 for regression)
  */
-// Kryo (spark.serializer in conf/spark-defaults.conf) cannot build records; Java serialization can
-@com.esotericsoftware.kryo.DefaultSerializer(com.esotericsoftware.kryo.serializers.JavaSerializer.class)
+@DefaultSerializer(JavaSerializer.class) // Kryo cannot build records; Java serialization can
 public record Architecture(int inputs, int[] nominalSlots, int[] cardinalities, int[] embeddingDims, int[] hidden,
     String activation, String normalization, boolean residual, double dropout, String weightInit, int outputs)
     implements Serializable {

@@ -1,5 +1,7 @@
 package io.sparknn.train;
 
+import com.esotericsoftware.kryo.DefaultSerializer;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,8 +17,7 @@ public final class History implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** One epoch; validation values are NaN without a validation set. */
-  // Kryo (spark.serializer in conf/spark-defaults.conf) cannot build records; Java serialization can
-  @com.esotericsoftware.kryo.DefaultSerializer(com.esotericsoftware.kryo.serializers.JavaSerializer.class)
+  @DefaultSerializer(JavaSerializer.class) // Kryo cannot build records; Java serialization can
   public record Epoch(int epoch, double trainLoss, double validationLoss, double validationMetric,
                       double learningRate, double seconds) implements Serializable {}
 
@@ -24,8 +25,7 @@ public final class History implements Serializable {
   public enum Fit { OVERFITTING, UNDERFITTING, GOOD_FIT, INCONCLUSIVE }
 
   /** A verdict with the numbers behind it. */
-  // Kryo (spark.serializer in conf/spark-defaults.conf) cannot build records; Java serialization can
-  @com.esotericsoftware.kryo.DefaultSerializer(com.esotericsoftware.kryo.serializers.JavaSerializer.class)
+  @DefaultSerializer(JavaSerializer.class) // Kryo cannot build records; Java serialization can
   public record Diagnosis(Fit fit, String reason) implements Serializable {}
 
   private final List<Epoch> epochs = new ArrayList<>();

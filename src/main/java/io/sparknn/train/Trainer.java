@@ -1,5 +1,7 @@
 package io.sparknn.train;
 
+import com.esotericsoftware.kryo.DefaultSerializer;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import io.sparknn.nn.Layer;
 import io.sparknn.nn.Loss;
 import io.sparknn.nn.Matrix;
@@ -30,8 +32,7 @@ public final class Trainer {
   }
 
   /** Loop settings: batch size, epochs, base learning rate, early-stopping patience (0 = off) and min delta. */
-  // Kryo (spark.serializer in conf/spark-defaults.conf) cannot build records; Java serialization can
-  @com.esotericsoftware.kryo.DefaultSerializer(com.esotericsoftware.kryo.serializers.JavaSerializer.class)
+  @DefaultSerializer(JavaSerializer.class) // Kryo cannot build records; Java serialization can
   public record Settings(int batchSize, int maxEpochs, double learningRate, int patience, double minDelta,
                          long seed) implements java.io.Serializable {}
 
@@ -39,8 +40,7 @@ public final class Trainer {
    * Data augmentation of training batches: mixup with λ ~ Beta(α, α) (0 = off) and N(0, σ²) noise (0 = off) on
    * the input slots marked dense (nominal slots keep their own row's category).
    */
-  // Kryo (spark.serializer in conf/spark-defaults.conf) cannot build records; Java serialization can
-  @com.esotericsoftware.kryo.DefaultSerializer(com.esotericsoftware.kryo.serializers.JavaSerializer.class)
+  @DefaultSerializer(JavaSerializer.class) // Kryo cannot build records; Java serialization can
   public record Augmentation(double mixup, double inputNoise, boolean[] dense) implements java.io.Serializable {
     /** No augmentation. */
     public static final Augmentation NONE = new Augmentation(0, 0, null);

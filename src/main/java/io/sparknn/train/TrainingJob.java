@@ -1,5 +1,7 @@
 package io.sparknn.train;
 
+import com.esotericsoftware.kryo.DefaultSerializer;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import io.sparknn.nn.Architecture;
 import io.sparknn.nn.Layer;
 import io.sparknn.nn.Loss;
@@ -21,8 +23,7 @@ public final class TrainingJob implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** What training returns to the driver: every parameter and state value (float) and the history. */
-  // Kryo (spark.serializer in conf/spark-defaults.conf) cannot build records; Java serialization can
-  @com.esotericsoftware.kryo.DefaultSerializer(com.esotericsoftware.kryo.serializers.JavaSerializer.class)
+  @DefaultSerializer(JavaSerializer.class) // Kryo cannot build records; Java serialization can
   public record Result(float[] params, History history) implements Serializable {}
 
   /**
@@ -46,8 +47,7 @@ public final class TrainingJob implements Serializable {
    * @param mixup mixup α (0 = off)
    * @param inputNoise Gaussian input noise σ (0 = off)
    */
-  // Kryo (spark.serializer in conf/spark-defaults.conf) cannot build records; Java serialization can
-  @com.esotericsoftware.kryo.DefaultSerializer(com.esotericsoftware.kryo.serializers.JavaSerializer.class)
+  @DefaultSerializer(JavaSerializer.class) // Kryo cannot build records; Java serialization can
   public record Config(String loss, double labelSmoothing, String optimizer, double momentum, boolean nesterov,
       double weightDecay, double l1, double l2, double clipValue, double clipNorm, String schedule, int warmupSteps,
       Trainer.Settings settings, double validationFraction, boolean hasIndicator, double mixup, double inputNoise)
