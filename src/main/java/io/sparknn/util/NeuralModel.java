@@ -124,6 +124,10 @@ public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> imp
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     StructType out = transformSchema(dataset.schema(), true);
+    if (dataset.isStreaming()) {
+      throw new UnsupportedOperationException(uid + ": transform scores batches of Spark's internal rows and does"
+          + " not take a streaming DataFrame yet; score each micro-batch with foreachBatch(df -> model.transform(df)).");
+    }
     Dataset<Row> df = dataset.toDF();
     Broadcast<float[]> weights = df.sparkSession().sparkContext().broadcast(params,
         scala.reflect.ClassTag$.MODULE$.apply(float[].class));

@@ -120,6 +120,11 @@ class NeuralClassifierTest extends SparkTestBase {
     Dataset<Row> kept = m.setHandleInvalid("keep").transform(bad);
     assertEquals(300, kept.count());
     assertTrue(Double.isNaN(kept.filter(col("id").equalTo(3)).first().<Double>getAs("prediction")));
+    Dataset<Row> stream = spark.readStream().format("rate").load().withColumn("features",
+        org.apache.spark.ml.functions.array_to_vector(org.apache.spark.sql.functions.array(col("value").cast("double"),
+            lit(0.0), lit(0.0), lit(0.0))));
+    String streaming = assertThrows(UnsupportedOperationException.class, () -> m.transform(stream)).getMessage();
+    assertTrue(streaming.contains("streaming") && streaming.contains("foreachBatch"), streaming);
   }
 
   @Test
