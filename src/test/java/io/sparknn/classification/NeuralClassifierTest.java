@@ -102,6 +102,10 @@ class NeuralClassifierTest extends SparkTestBase {
         .fit(data);
     assertEquals(4, cv.avgMetrics().length);
     assertTrue(cv.avgMetrics()[0] > cv.avgMetrics()[1], "lr 0.01 beats 0.0001 after 3 epochs");
+    String cvPath = path("cv");
+    cv.write().save(cvPath);
+    assertEquals(sortedRows(cv.transform(data)), sortedRows(CrossValidatorModel.load(cvPath).transform(data)),
+        "CrossValidatorModel save/load keeps the best NeuralClassificationModel");
     PipelineModel pm = new Pipeline().setStages(new PipelineStage[] {small().setMaxEpochs(2)}).fit(data);
     String p = path("pipeline");
     pm.write().save(p);
