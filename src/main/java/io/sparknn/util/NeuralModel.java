@@ -212,11 +212,6 @@ public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> imp
       List<InternalRow> out = new ArrayList<>(kept.size());
       for (int i = 0; i < kept.size(); i++) {
         Object[] extra = Outputs.of(slot[i] < 0 ? nan : o.row(slot[i]), classification);
-        for (int j = 0; j < extra.length; j++) {
-          if (extra[j] instanceof org.apache.spark.ml.linalg.Vector v) {
-            extra[j] = Rows.serialize(v);
-          }
-        }
         out.add(new JoinedRow(kept.get(i), new GenericInternalRow(extra)));
       }
       return out.iterator();

@@ -1,9 +1,15 @@
 package io.sparknn.util;
 
 import io.sparknn.nn.Loss;
-import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 
-/** The output column values of one scored row, laid out like Spark's classifiers and regressors. */
+/**
+ * The output column values of one scored row in Spark's internal format, laid out like Spark's classifiers and
+ * regressors. Vectors are written as the struct of Spark's VectorUDT (type 1 = dense, values) directly, without a
+ * {@code DenseVector} in between.
+ */
 final class Outputs {
   private Outputs() {}
 
@@ -19,7 +25,12 @@ final class Outputs {
     for (double v : out) {
       nan |= Double.isNaN(v);
     }
-    return new Object[] {Vectors.dense(out), Vectors.dense(nan ? out : Loss.softmax(out)),
-        nan ? Double.NaN : (double) Loss.argmax(out)};
+    return new Object[] {dense(out), dense(nan ? out : Loss.softmax(out)), nan ? Double.NaN
+        : (double) Loss.argmax(out)};
+  }
+
+  /** A dense vector as the internal struct of VectorUDT: {type, size, indices, values}. */
+  private static InternalRow dense(double[] values) {
+    return new GenericInternalRow(new Object[] {(byte) 1, null, null, UnsafeArrayData.fromPrimitiveArray(values)});
   }
 }

@@ -147,11 +147,6 @@ public final class Rows {
     return ((org.apache.spark.sql.classic.SparkSession) spark).internalCreateDataFrame(rows.rdd(), schema, false);
   }
 
-  /** The vector serialized for an internal row. */
-  public static InternalRow serialize(Vector v) {
-    return VECTOR.serialize(v);
-  }
-
   /** The vector in column {@code i} of an internal row, or null. */
   public static Vector vector(InternalRow r, int i) {
     return r.isNullAt(i) ? null : VECTOR.deserialize(r.getStruct(i, 4));
