@@ -57,13 +57,19 @@ public final class QualityBars {
     spark.stop();
   }
 
+  /**
+   * A bundled CSV with inferred types; dots in column names become underscores, because VectorAssembler cannot
+   * read columns with dots in their names (letter's x.box, ...).
+   */
+  public static Dataset<Row> read(SparkSession spark, String csv) {
+    Dataset<Row> loaded = spark.read().option("header", "true").option("inferSchema", "true").csv(csv);
+    return loaded.toDF(Arrays.stream(loaded.columns()).map(c -> c.replace('.', '_')).toArray(String[]::new));
+  }
+
   /** Splits, encodes, fits with default params and returns a Markdown table row with the test metric. */
   static String run(SparkSession spark, String csv, String label, String[] categorical, String positive,
       String metric) {
-    Dataset<Row> loaded = spark.read().option("header", "true").option("inferSchema", "true").csv(csv);
-    // VectorAssembler cannot read columns with dots in their names (letter's x.box, ...): use underscores
-    Dataset<Row> raw = loaded.toDF(Arrays.stream(loaded.columns()).map(c -> c.replace('.', '_'))
-        .toArray(String[]::new));
+    Dataset<Row> raw = read(spark, csv);
     boolean regression = metric.equals("r2");
     Dataset<Row> df;
     if (regression) {

@@ -100,9 +100,7 @@ final class NeuralBenchmarks {
 
   /** UCI letter from examples/data: label index 0..25, 16 z-scored features. */
   static Dataset<Row> letter(SparkSession spark) {
-    Dataset<Row> raw = spark.read().option("header", "true").option("inferSchema", "true")
-        .csv("examples/data/letter.csv");
-    raw = raw.toDF(java.util.Arrays.stream(raw.columns()).map(c -> c.replace('.', '_')).toArray(String[]::new));
+    Dataset<Row> raw = io.sparknn.examples.QualityBars.read(spark, "examples/data/letter.csv");
     String[] numeric = java.util.Arrays.stream(raw.columns()).filter(c -> !c.equals("lettr"))
         .toArray(String[]::new);
     Dataset<Row> indexed = new org.apache.spark.ml.feature.StringIndexer().setInputCol("lettr")

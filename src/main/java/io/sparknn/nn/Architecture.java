@@ -51,6 +51,11 @@ public record Architecture(int inputs, int[] nominalSlots, int[] cardinalities, 
    * index, or −1 when all do.
    */
   public int invalidSlot(float[] x, int row) {
+    return invalidSlot(x, row, inputs, nominalSlots, cardinalities);
+  }
+
+  /** {@link #invalidSlot(float[], int)} for rows of {@code inputs} values with the given nominal slots. */
+  public static int invalidSlot(float[] x, int row, int inputs, int[] nominalSlots, int[] cardinalities) {
     for (int s = 0; s < nominalSlots.length; s++) {
       float v = x[row * inputs + nominalSlots[s]];
       if (!(v >= 0 && v < cardinalities[s] && v == Math.rint(v))) {

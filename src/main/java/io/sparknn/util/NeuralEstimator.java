@@ -143,14 +143,15 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
     JavaRDD<TrainingRows> blocks = Rows.trainingBlocks(dataset.select(cols), d, names)
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      int outputs = classification() ? numClasses(blocks, names[1]) : checkRows(blocks);
+      double[] stats = blockStats(blocks, d, nominal);
+      int outputs = classification() ? numClasses(stats, names[1]) : 1;
+      checkCategories(stats, nominal, where);
       int[] dims = new int[nominal[0].length];
       for (int s = 0; s < dims.length; s++) {
         dims[s] = getEmbeddingDim() > 0 ? getEmbeddingDim() : Architecture.embeddingSize(nominal[1][s]);
       }
       Architecture arch = new Architecture(d, nominal[0], nominal[1], dims, getHiddenLayers(), getActivation(),
           getNormalization(), getResidual(), getDropout(), getWeightInit(), outputs);
-      checkCategories(blocks, arch, where);
       TrainingJob job = new TrainingJob(arch, new TrainingJob.Config(getLoss(), getLabelSmoothing(), getOptimizer(),
           getMomentum(), getNesterov(), getWeightDecay(), getL1(), getL2(), getClipValue(), getClipNorm(),
           getLrSchedule(), getWarmupSteps(), new Trainer.Settings(getBatchSize(), getMaxEpochs(), getLearningRate(),
@@ -189,44 +190,14 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
         .toArray()};
   }
 
-  /** Fails when a nominal slot holds something other than a category index of its embedding. */
-  private void checkCategories(JavaRDD<TrainingRows> blocks, Architecture arch, String where) {
-    if (arch.nominalSlots().length == 0) {
-      return;
-    }
-    List<double[]> bad = blocks.flatMap(b -> {
-      for (int i = 0; i < b.rows(); i++) {
-        int slot = arch.invalidSlot(b.values(), i);
-        if (slot >= 0) {
-          return List.of(new double[] {slot, b.values()[i * arch.inputs() + slot]}).iterator();
-        }
-      }
-      return java.util.Collections.emptyIterator();
-    }).take(1);
-    if (!bad.isEmpty()) {
-      int slot = (int) bad.get(0)[0];
-      int s = java.util.Arrays.binarySearch(arch.nominalSlots(), slot);
-      throw new IllegalArgumentException(where + ": slot " + slot + " is nominal with " + arch.cardinalities()[s]
-          + " categories (attribute metadata) but holds " + bad.get(0)[1] + "; nominal slots must hold category"
-          + " indices 0.." + (arch.cardinalities()[s] - 1) + ". Encode with CategoricalEncoder(encoding=index,"
-          + " handleInvalid=keep) so unseen values get the unknown bucket.");
-    }
-  }
-
-  /** Fails on an empty input; returns 1 (one regression output). */
-  private int checkRows(JavaRDD<TrainingRows> blocks) {
-    long n = blocks.map(TrainingRows::rows).fold(0, Integer::sum);
-    if (n == 0) {
-      throw SchemaChecks.emptyInput(this, "labelCol", "fit");
-    }
-    return 1;
-  }
-
-  /** Number of classes (largest label + 1); labels must be class indices and at least two classes present. */
-  private int numClasses(JavaRDD<TrainingRows> blocks, String where) {
-    // per block: {largest label, smallest label, an invalid label (NaN if none), rows}
+  /**
+   * One pass over the cached blocks: {largest label, smallest label, a label that is not a class index (NaN if
+   * none), rows, the first nominal slot holding no valid category index (−1 if none), its value}. Fails on an
+   * empty input.
+   */
+  private double[] blockStats(JavaRDD<TrainingRows> blocks, int inputs, int[][] nominal) {
     double[] stats = blocks.map(b -> {
-      double[] s = {Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NaN, b.rows()};
+      double[] s = {Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NaN, b.rows(), -1, Double.NaN};
       for (double y : b.labels()) {
         if (y < 0 || y != Math.rint(y) || y > 1_000_000) {
           s[2] = y;
@@ -235,12 +206,37 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
           s[1] = Math.min(s[1], y);
         }
       }
+      for (int i = 0; i < b.rows() && s[4] < 0; i++) {
+        int slot = Architecture.invalidSlot(b.values(), i, inputs, nominal[0], nominal[1]);
+        if (slot >= 0) {
+          s[4] = slot;
+          s[5] = b.values()[i * inputs + slot];
+        }
+      }
       return s;
     }).collect().stream().reduce((a, b) -> new double[] {Math.max(a[0], b[0]), Math.min(a[1], b[1]),
-        Double.isNaN(a[2]) ? b[2] : a[2], a[3] + b[3]}).orElseThrow();
+        Double.isNaN(a[2]) ? b[2] : a[2], a[3] + b[3], a[4] >= 0 ? a[4] : b[4], a[4] >= 0 ? a[5] : b[5]})
+        .orElseThrow();
     if (stats[3] == 0) {
       throw SchemaChecks.emptyInput(this, "labelCol", "fit");
     }
+    return stats;
+  }
+
+  /** Fails when a nominal slot holds something other than a category index of its embedding. */
+  private void checkCategories(double[] stats, int[][] nominal, String where) {
+    if (stats[4] >= 0) {
+      int slot = (int) stats[4];
+      int categories = nominal[1][java.util.Arrays.binarySearch(nominal[0], slot)];
+      throw new IllegalArgumentException(where + ": slot " + slot + " is nominal with " + categories
+          + " categories (attribute metadata) but holds " + stats[5] + "; nominal slots must hold category"
+          + " indices 0.." + (categories - 1) + ". Encode with CategoricalEncoder(encoding=index,"
+          + " handleInvalid=keep) so unseen values get the unknown bucket.");
+    }
+  }
+
+  /** Number of classes (largest label + 1); labels must be class indices and at least two classes present. */
+  private int numClasses(double[] stats, String where) {
     if (!Double.isNaN(stats[2])) {
       throw new IllegalArgumentException(where + " has the label " + stats[2] + " but labels must be class"
           + " indices 0, 1, ..., k-1. Index string labels with StringIndexer or CategoricalEncoder first.");

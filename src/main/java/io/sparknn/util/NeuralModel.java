@@ -251,12 +251,9 @@ public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> imp
 
   /** The reader of a model class; {@code factory} is the model's {@link #create}. */
   protected static <T extends NeuralModel<T>> MLReader<T> reader(Class<T> cls, Factory<T> factory) {
-    return new Persistence.Reader<>(cls, FORMAT_VERSION, (uid, rows) -> {
+    // version 1 (session-1 MLPs without an architecture) cannot be rebuilt
+    return new Persistence.Reader<>(cls, FORMAT_VERSION, FORMAT_VERSION, (uid, rows) -> {
       Row r = rows.get(0);
-      if (r.getInt(r.fieldIndex("formatVersion")) < FORMAT_VERSION) {
-        throw new IllegalStateException(cls.getSimpleName() + ": formatVersion 1 models (sparknn before"
-            + " 0.1.0) cannot be loaded; retrain the model.");
-      }
       Architecture a = new Architecture(r.getInt(r.fieldIndex("inputs")), Persistence.ints(r, "nominalSlots"),
           Persistence.ints(r, "cardinalities"), Persistence.ints(r, "embeddingDims"), Persistence.ints(r, "hidden"),
           r.getString(r.fieldIndex("activation")), r.getString(r.fieldIndex("normalization")),

@@ -77,12 +77,19 @@ public final class Persistence {
   /** Reads a model written by {@link Writer}: builds it from its uid and data rows, then sets its params. */
   public static final class Reader<T extends Params> extends MLReader<T> {
     private final Class<T> cls;
+    private final int minVersion;
     private final int maxVersion;
     private final BiFunction<String, List<Row>, T> build;
 
     /** A reader of {@code cls} that supports data format versions up to {@code maxVersion}. */
     public Reader(Class<T> cls, int maxVersion, BiFunction<String, List<Row>, T> build) {
+      this(cls, 1, maxVersion, build);
+    }
+
+    /** A reader of {@code cls} that supports data format versions {@code minVersion..maxVersion}. */
+    public Reader(Class<T> cls, int minVersion, int maxVersion, BiFunction<String, List<Row>, T> build) {
       this.cls = cls;
+      this.minVersion = minVersion;
       this.maxVersion = maxVersion;
       this.build = build;
     }
@@ -100,6 +107,11 @@ public final class Persistence {
         if (v > maxVersion) {
           throw new IllegalStateException(cls.getSimpleName() + ": unknown formatVersion " + v + " in " + path
               + "; this sparknn reads at most version " + maxVersion + ". Upgrade sparknn to load it.");
+        }
+        if (v < minVersion) {
+          throw new IllegalStateException(cls.getSimpleName() + ": formatVersion " + v + " in " + path + " is no"
+              + " longer supported; this sparknn reads versions " + minVersion + " to " + maxVersion + ". Retrain"
+              + " the model.");
         }
       }
       T instance = build.apply(meta.uid(), rows);

@@ -31,25 +31,22 @@ public final class Rows {
    */
   public static JavaRDD<TrainingRows> trainingBlocks(Dataset<?> df, int features, String[] where) {
     return internal(df).mapPartitions(it -> {
-      FloatBuffer x = new FloatBuffer();
+      float[] x = new float[1024 * features];
       List<double[]> lw = new ArrayList<>();
       List<Boolean> val = new ArrayList<>();
       while (it.hasNext()) {
         InternalRow r = it.next();
-        Vector v = vector(r, 0);
-        if (v == null || v.size() != features) {
-          throw new IllegalArgumentException(where[0] + " has a " + (v == null ? "null vector" : "vector of size "
-              + v.size()) + " but the model takes " + features + " features. Fix or drop those rows.");
+        int at = lw.size() * features;
+        if (at + features > x.length) {
+          x = java.util.Arrays.copyOf(x, Math.max(2 * x.length, at + features));
         }
-        double[] a = v.toArray();
-        for (double value : a) {
-          if (!Double.isFinite(value)) {
-            throw new IllegalArgumentException(where[0] + " has " + value + " in a features vector; a model"
-                + " must never train on NaN or infinite input. Clean the data or impute it (Standardizer with"
-                + " handleInvalid=keep).");
-          }
+        String problem = copyVector(r, 0, features, x, at);
+        if (problem != null) {
+          throw new IllegalArgumentException(where[0] + " has " + problem + (problem.startsWith("NaN")
+              ? "; a model must never train on NaN or infinite input. Clean the data or impute it (Standardizer"
+                  + " with handleInvalid=keep)." : "; every training row needs a vector of " + features
+                  + " values. Fix or drop those rows."));
         }
-        x.add(a);
         if (r.isNullAt(1) || !Double.isFinite(r.getDouble(1))) {
           throw new IllegalArgumentException(where[1] + " has a null or non-finite label; every training row"
               + " needs one.");
@@ -70,27 +67,9 @@ public final class Rows {
         w[i] = lw.get(i)[1];
         v[i] = val.get(i);
       }
-      return List.of(new TrainingRows(features, x.toArray(), y, w, v)).iterator();
+      return List.of(new TrainingRows(features, java.util.Arrays.copyOf(x, y.length * features), y, w, v))
+          .iterator();
     });
-  }
-
-  /** A growable float array. */
-  private static final class FloatBuffer {
-    private float[] data = new float[1024];
-    private int size;
-
-    void add(double[] values) {
-      if (size + values.length > data.length) {
-        data = java.util.Arrays.copyOf(data, Math.max(data.length * 2, size + values.length));
-      }
-      for (double v : values) {
-        data[size++] = (float) v;
-      }
-    }
-
-    float[] toArray() {
-      return java.util.Arrays.copyOf(data, size);
-    }
   }
 
   /**

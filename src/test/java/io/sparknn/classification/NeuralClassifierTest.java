@@ -88,6 +88,18 @@ class NeuralClassifierTest extends SparkTestBase {
     assertEquals(sortedRows(a.transform(train)), sortedRows(loaded.transform(train)));
     assertEquals(a.summary().epochs(), loaded.summary().epochs());
     assertEquals(a.summary().bestEpoch(), loaded.summary().bestEpoch());
+    for (int version : new int[] {1, 3}) {
+      String saved = path("v" + version);
+      a.write().save(saved);
+      Dataset<Row> data = spark.read().parquet(saved + "/data").withColumn("formatVersion", lit(version));
+      data.write().mode("overwrite").parquet(saved + "/data2");
+      org.apache.commons.io.FileUtils.deleteDirectory(new java.io.File(saved + "/data"));
+      new java.io.File(saved + "/data2").renameTo(new java.io.File(saved + "/data"));
+      String msg = assertThrows(IllegalStateException.class, () -> NeuralClassificationModel.load(saved))
+          .getMessage();
+      assertTrue(msg.contains("formatVersion " + version) && msg.contains(version == 1 ? "Retrain" : "Upgrade"),
+          msg);
+    }
   }
 
   @Test
