@@ -28,18 +28,48 @@ public abstract class Activation implements Serializable {
     return false;
   }
 
-  /** Writes apply(z) into {@code out} (same shape). */
-  public void forward(Matrix z, Matrix out) {
-    for (int i = 0; i < z.size(); i++) {
-      out.set(i, apply(z.get(i)));
-    }
+  /** The function family, which each {@link Engine} maps to its own kernels. */
+  public enum Kind {
+    /** 1/(1 + e⁻ˣ). */
+    SIGMOID,
+    /** tanh x. */
+    TANH,
+    /** max(x, αx); α = 0 is ReLU. */
+    LEAKY_RELU,
+    /** x for x > 0, α(eˣ − 1) otherwise. */
+    ELU,
+    /** the tanh approximation of GELU. */
+    GELU,
+    /** x·σ(βx). */
+    SWISH
   }
 
-  /** Writes dL/dz = dL/da · a'(z) into {@code out}, given z, a = apply(z) and dL/da. */
+  private final Kind kind;
+  private final double parameter;
+
+  Activation(Kind kind, double parameter) {
+    this.kind = kind;
+    this.parameter = parameter;
+  }
+
+  /** This activation's family. */
+  public Kind kind() {
+    return kind;
+  }
+
+  /** The family's parameter (α of leakyRelu and elu, β of swish; 0 where there is none). */
+  public double parameter() {
+    return parameter;
+  }
+
+  /** Writes apply(z) into {@code out} (same shape) on z's engine. */
+  public void forward(Matrix z, Matrix out) {
+    z.engine().activate(this, z, out);
+  }
+
+  /** Writes dL/dz = dL/da · a'(z) into {@code out}, given z, a = apply(z) and dL/da, on z's engine. */
   public void backward(Matrix z, Matrix a, Matrix gradOut, Matrix out) {
-    for (int i = 0; i < z.size(); i++) {
-      out.set(i, gradOut.get(i) * derivative(z.get(i), a.get(i)));
-    }
+    z.engine().activateBackward(this, z, a, gradOut, out);
   }
 
   @Override
@@ -67,6 +97,9 @@ public abstract class Activation implements Serializable {
   }
 
   private static final class Sigmoid extends Activation {
+    Sigmoid() {
+      super(Kind.SIGMOID, 0);
+    }
     @Override
     public double apply(double z) {
       return sigmoid(z);
@@ -84,6 +117,9 @@ public abstract class Activation implements Serializable {
   }
 
   private static final class Tanh extends Activation {
+    Tanh() {
+      super(Kind.TANH, 0);
+    }
     @Override
     public double apply(double z) {
       return Math.tanh(z);
@@ -100,12 +136,13 @@ public abstract class Activation implements Serializable {
     }
   }
 
-  /** max(x, αx) for 0 ≤ α < 1; α = 0 is ReLU. Float batches take a branch-free loop. */
+  /** max(x, αx) for 0 ≤ α < 1; α = 0 is ReLU. */
   private static final class LeakyRelu extends Activation {
     private final double alpha;
     private final String spec;
 
     LeakyRelu(double alpha, String spec) {
+      super(Kind.LEAKY_RELU, alpha);
       if (alpha < 0 || alpha >= 1) {
         throw new IllegalArgumentException("leakyRelu slope must be in [0, 1), got " + alpha);
       }
@@ -124,44 +161,6 @@ public abstract class Activation implements Serializable {
     }
 
     @Override
-    public void forward(Matrix z, Matrix out) {
-      if (z.f == null || out.f == null) {
-        super.forward(z, out);
-        return;
-      }
-      float[] in = z.f;
-      float[] o = out.f;
-      float slope = (float) alpha;
-      for (int i = 0; i < in.length; i++) {
-        o[i] = Math.max(in[i], slope * in[i]);
-      }
-    }
-
-    @Override
-    public void backward(Matrix z, Matrix a, Matrix gradOut, Matrix out) {
-      if (z.f == null || out.f == null || gradOut.f == null) {
-        super.backward(z, a, gradOut, out);
-        return;
-      }
-      float[] in = z.f;
-      float[] g = gradOut.f;
-      float[] o = out.f;
-      float slope = (float) alpha;
-      if (alpha == 0) {
-        // branch-free: (−bits) >> 31 is all ones for z > 0 and 0 for z ≤ 0, so the loop vectorizes and never
-        // mispredicts (a branch on the sign of z cost ~5 ns per value here)
-        for (int i = 0; i < in.length; i++) {
-          int mask = -Float.floatToRawIntBits(in[i]) >> 31;
-          o[i] = Float.intBitsToFloat(Float.floatToRawIntBits(g[i]) & mask);
-        }
-        return;
-      }
-      for (int i = 0; i < in.length; i++) {
-        o[i] = in[i] > 0 ? g[i] : slope * g[i];
-      }
-    }
-
-    @Override
     public boolean reluLike() {
       return true;
     }
@@ -177,6 +176,7 @@ public abstract class Activation implements Serializable {
     private final double alpha;
 
     Elu(double alpha) {
+      super(Kind.ELU, alpha);
       if (!(alpha > 0)) {
         throw new IllegalArgumentException("elu alpha must be > 0, got " + alpha);
       }
@@ -206,6 +206,9 @@ public abstract class Activation implements Serializable {
 
   /** 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), the tanh approximation of GELU. */
   private static final class Gelu extends Activation {
+    Gelu() {
+      super(Kind.GELU, 0);
+    }
     private static final double C = Math.sqrt(2 / Math.PI);
 
     @Override
@@ -235,6 +238,7 @@ public abstract class Activation implements Serializable {
     private final double beta;
 
     Swish(double beta) {
+      super(Kind.SWISH, beta);
       this.beta = beta;
     }
 

@@ -22,14 +22,14 @@ public final class ActivationLayer extends Layer {
   @Override
   public Matrix forward(Matrix x, Pass pass) {
     z = x;
-    a = Matrix.reuse(a, x.rows, x.cols, x.precise());
+    a = x.engine().reuse(a, x.rows, x.cols, x.precise());
     activation.forward(x, a);
     return a;
   }
 
   @Override
   public Matrix backward(Matrix g, boolean inputGradient) {
-    dz = Matrix.reuse(dz, g.rows, g.cols, g.precise());
+    dz = g.engine().reuse(dz, g.rows, g.cols, g.precise());
     activation.backward(z, a, g, dz);
     return dz;
   }

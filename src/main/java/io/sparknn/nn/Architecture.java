@@ -65,8 +65,16 @@ public record Architecture(int inputs, int[] nominalSlots, int[] cardinalities, 
     return -1;
   }
 
-  /** A freshly initialized network in float ({@code precise = false}) or double precision. */
+  /** A freshly initialized network on the {@code jvm} engine in float ({@code precise = false}) or double precision. */
   public Network build(boolean precise, long seed) {
+    return build(Engine.jvm(), precise, seed);
+  }
+
+  /**
+   * A freshly initialized network on {@code engine} in float ({@code precise = false}) or double precision. The
+   * initial values depend on {@code seed} only, not on the engine.
+   */
+  public Network build(Engine engine, boolean precise, long seed) {
     boolean prelu = activation.equalsIgnoreCase("prelu");
     Activation act = prelu ? null : Activation.parse(activation);
     boolean he = switch (weightInit) {
@@ -83,19 +91,19 @@ public record Architecture(int inputs, int[] nominalSlots, int[] cardinalities, 
     int width = inputs;
     if (nominalSlots.length > 0) {
       EmbeddingInput embedding = new EmbeddingInput(inputs, nominalSlots, cardinalities, embeddingDims, rng,
-          precise);
+          engine, precise);
       layers.add(embedding);
       width = embedding.outputs();
     }
     for (int h : hidden) {
       List<Layer> block = new ArrayList<>();
-      block.add(new Dense(width, h, he, rng, precise));
+      block.add(new Dense(width, h, he, rng, engine, precise));
       if (normalization.equals("batch")) {
-        block.add(new BatchNorm(h, precise));
+        block.add(new BatchNorm(h, engine, precise));
       } else if (normalization.equals("layer")) {
-        block.add(new LayerNorm(h, precise));
+        block.add(new LayerNorm(h, engine, precise));
       }
-      block.add(prelu ? new PRelu(h, precise) : new ActivationLayer(act, h));
+      block.add(prelu ? new PRelu(h, engine, precise) : new ActivationLayer(act, h));
       if (dropout > 0) {
         block.add(new Dropout(dropout, h));
       }
@@ -106,7 +114,7 @@ public record Architecture(int inputs, int[] nominalSlots, int[] cardinalities, 
       }
       width = h;
     }
-    layers.add(new Dense(width, outputs, false, rng, precise));
+    layers.add(new Dense(width, outputs, false, rng, engine, precise));
     return new Network(inputs, layers);
   }
 }

@@ -12,11 +12,11 @@ public final class BatchNorm extends Normalization {
   private final Param runningMean;
   private final Param runningVariance;
 
-  /** Batch normalization over {@code width} units. */
-  public BatchNorm(int width, boolean precise) {
-    super(width, precise);
-    runningMean = new Param("runningMean", Matrix.zeros(1, width, precise), null, false);
-    runningVariance = new Param("runningVariance", Matrix.zeros(1, width, precise).fill(1), null, false);
+  /** Batch normalization over {@code width} units on {@code engine}. */
+  public BatchNorm(int width, Engine engine, boolean precise) {
+    super(width, engine, precise);
+    runningMean = new Param("runningMean", engine.zeros(1, width, precise), null, false);
+    runningVariance = new Param("runningVariance", engine.zeros(1, width, precise).fill(1), null, false);
   }
 
   @Override
@@ -33,24 +33,17 @@ public final class BatchNorm extends Normalization {
   }
 
   @Override
-  boolean statistics(Matrix x, Pass pass, double[][] stats) {
+  boolean statistics(Matrix x, Pass pass, Matrix mean, Matrix variance) {
     if (!pass.training()) {
-      for (int j = 0; j < x.cols; j++) {
-        stats[0][j] = runningMean.value().get(j);
-        stats[1][j] = runningVariance.value().get(j);
-      }
+      mean.assign(runningMean.value());
+      variance.assign(runningVariance.value());
       return false;
     }
-    double[][] m = groupMoments(x);
+    groupMoments(x, mean, variance);
+    Engine e = x.engine();
     double unbiased = x.rows > 1 ? x.rows / (x.rows - 1.0) : 1;
-    for (int j = 0; j < x.cols; j++) {
-      stats[0][j] = m[0][j];
-      stats[1][j] = m[1][j];
-      Matrix mean = runningMean.value();
-      Matrix variance = runningVariance.value();
-      mean.set(j, (1 - MOMENTUM) * mean.get(j) + MOMENTUM * m[0][j]);
-      variance.set(j, (1 - MOMENTUM) * variance.get(j) + MOMENTUM * m[1][j] * unbiased);
-    }
+    e.linear(1 - MOMENTUM, runningMean.value(), MOMENTUM, mean, runningMean.value());
+    e.linear(1 - MOMENTUM, runningVariance.value(), MOMENTUM * unbiased, variance, runningVariance.value());
     return true;
   }
 }

@@ -14,16 +14,20 @@ public final class Dense extends Layer {
   private Matrix output;
   private Matrix inputGrad;
 
-  /** A layer from {@code inputs} to {@code outputs}; {@code he} picks N(0, 2/fanIn), else U(±√(6/(in+out))). */
-  public Dense(int inputs, int outputs, boolean he, Random rng, boolean precise) {
-    Matrix w = Matrix.zeros(inputs, outputs, precise);
+  /**
+   * A layer from {@code inputs} to {@code outputs} on {@code engine}; {@code he} picks N(0, 2/fanIn), else
+   * U(±√(6/(in+out))). The initial values come from {@code rng} alone, so every engine starts from the same weights.
+   */
+  public Dense(int inputs, int outputs, boolean he, Random rng, Engine engine, boolean precise) {
+    double[] w = new double[inputs * outputs];
     double limit = Math.sqrt(6.0 / (inputs + outputs));
     double std = Math.sqrt(2.0 / inputs);
-    for (int i = 0; i < w.size(); i++) {
-      w.set(i, he ? rng.nextGaussian() * std : (rng.nextDouble() * 2 - 1) * limit);
+    for (int i = 0; i < w.length; i++) {
+      w[i] = he ? rng.nextGaussian() * std : (rng.nextDouble() * 2 - 1) * limit;
     }
-    weight = new Param("weight", w, w.like(inputs, outputs), true);
-    bias = new Param("bias", w.like(1, outputs), w.like(1, outputs), false);
+    weight = new Param("weight", engine.fromDoubles(w, inputs, outputs, precise), engine.zeros(inputs, outputs,
+        precise), true);
+    bias = new Param("bias", engine.zeros(1, outputs, precise), engine.zeros(1, outputs, precise), false);
   }
 
   @Override
@@ -38,22 +42,24 @@ public final class Dense extends Layer {
 
   @Override
   public Matrix forward(Matrix x, Pass pass) {
+    Engine e = x.engine();
     input = x;
-    Matrix z = output = Matrix.reuse(output, x.rows, outputs(), x.precise());
-    Matrix.gemm(x, false, weight.value(), false, z, 1, 0); // beta 0: every value overwritten
-    z.addRowVector(bias.value());
+    Matrix z = output = e.reuse(output, x.rows, outputs(), x.precise());
+    e.gemm(x, false, weight.value(), false, z, 1, 0); // beta 0: every value overwritten
+    e.broadcast(z, bias.value(), false, z);
     return z;
   }
 
   @Override
   public Matrix backward(Matrix g, boolean inputGradient) {
-    Matrix.gemm(input, true, g, false, weight.grad(), 1, 0);
-    g.columnSums(bias.grad());
+    Engine e = g.engine();
+    e.gemm(input, true, g, false, weight.grad(), 1, 0);
+    e.sum(g, true, bias.grad());
     if (!inputGradient) {
       return null;
     }
-    Matrix dx = inputGrad = Matrix.reuse(inputGrad, g.rows, input.cols, g.precise());
-    Matrix.gemm(g, false, weight.value(), true, dx, 1, 0);
+    Matrix dx = inputGrad = e.reuse(inputGrad, g.rows, input.cols, g.precise());
+    e.gemm(g, false, weight.value(), true, dx, 1, 0);
     return dx;
   }
 }

@@ -1,11 +1,15 @@
 package io.sparknn.nn;
 
 /** Inverted dropout: in training each unit is zeroed with probability {@code rate} and the rest scaled by
- * 1/(1 − rate); at inference the layer is the identity. */
+ * 1/(1 − rate); at inference the layer is the identity. The mask comes from the engine's random generator, seeded
+ * from the pass's {@link java.util.Random}. */
 public final class Dropout extends Layer {
   private final double rate;
   private final int width;
   private Matrix mask;
+  private Matrix output;
+  private Matrix inputGrad;
+  private boolean active;
 
   /** Dropout of {@code rate} ∈ [0, 1) over {@code width} units. */
   public Dropout(double rate, int width) {
@@ -23,30 +27,26 @@ public final class Dropout extends Layer {
 
   @Override
   public Matrix forward(Matrix x, Pass pass) {
-    if (!pass.training() || rate == 0) {
-      mask = null;
+    active = pass.training() && rate > 0;
+    if (!active) {
       return x;
     }
-    double keep = 1 - rate;
-    mask = x.like(x.rows, x.cols);
-    Matrix out = x.like(x.rows, x.cols);
-    for (int i = 0; i < x.size(); i++) {
-      double m = pass.rng().nextDouble() < keep ? 1 / keep : 0;
-      mask.set(i, m);
-      out.set(i, m * x.get(i));
-    }
-    return out;
+    Engine e = x.engine();
+    mask = e.reuse(mask, x.rows, x.cols, x.precise());
+    e.dropoutMask(mask, 1 - rate, pass.rng().nextLong());
+    output = e.reuse(output, x.rows, x.cols, x.precise());
+    e.multiply(x, mask, output);
+    return output;
   }
 
   @Override
   public Matrix backward(Matrix g, boolean inputGradient) {
-    if (mask == null) {
+    if (!active) {
       return g;
     }
-    Matrix dx = g.like(g.rows, g.cols);
-    for (int i = 0; i < g.size(); i++) {
-      dx.set(i, mask.get(i) * g.get(i));
-    }
-    return dx;
+    Engine e = g.engine();
+    inputGrad = e.reuse(inputGrad, g.rows, g.cols, g.precise());
+    e.multiply(g, mask, inputGrad);
+    return inputGrad;
   }
 }

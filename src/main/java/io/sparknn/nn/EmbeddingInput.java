@@ -7,7 +7,9 @@ import java.util.Random;
 /**
  * The input layer for a features vector with nominal slots: each nominal slot holds a category index
  * {@code 0..cardinality-1} and is replaced by a learned embedding row; the other (dense) slots pass through. The
- * output is {@code [dense slots..., embedding of nominal slot 1..., ...]}. Embeddings start N(0, 1/dim).
+ * output is {@code [dense slots..., embedding of nominal slot 1..., ...]}. Embeddings start N(0, 1/dim). The
+ * category indices are read on the host (one copy of the batch on {@code nd4j}); lookups and gradient
+ * accumulation run on the engine (row gather and scatter-add).
  */
 public final class EmbeddingInput extends Layer {
   private final int inputs;
@@ -15,22 +17,25 @@ public final class EmbeddingInput extends Layer {
   private final int[] dense;
   private final List<Param> tables = new ArrayList<>();
   private final int outputs;
-  private Matrix input;
+  private int[][] categories;
+  private Matrix output;
 
   /** Embeddings of {@code dims[i]} for slot {@code slots[i]} with {@code cardinalities[i]} categories. */
-  public EmbeddingInput(int inputs, int[] slots, int[] cardinalities, int[] dims, Random rng, boolean precise) {
+  public EmbeddingInput(int inputs, int[] slots, int[] cardinalities, int[] dims, Random rng, Engine engine,
+      boolean precise) {
     this.inputs = inputs;
     this.slots = slots.clone();
     boolean[] nominal = new boolean[inputs];
     int width = inputs - slots.length;
     for (int s = 0; s < slots.length; s++) {
       nominal[slots[s]] = true;
-      Matrix t = Matrix.zeros(cardinalities[s], dims[s], precise);
+      double[] t = new double[cardinalities[s] * dims[s]];
       double std = 1 / Math.sqrt(dims[s]);
-      for (int i = 0; i < t.size(); i++) {
-        t.set(i, rng.nextGaussian() * std);
+      for (int i = 0; i < t.length; i++) {
+        t[i] = rng.nextGaussian() * std;
       }
-      tables.add(new Param("embedding" + slots[s], t, t.like(t.rows, t.cols), true));
+      tables.add(new Param("embedding" + slots[s], engine.fromDoubles(t, cardinalities[s], dims[s], precise),
+          engine.zeros(cardinalities[s], dims[s], precise), true));
       width += dims[s];
     }
     this.outputs = width;
@@ -47,10 +52,23 @@ public final class EmbeddingInput extends Layer {
     return tables;
   }
 
-  /** The category index in {@code value} for slot number {@code s}, or −1 when it is not a valid index. */
-  int category(int s, double value) {
-    int c = (int) value;
-    return c == value && c >= 0 && c < tables.get(s).value().rows ? c : -1;
+  /**
+   * The category indices of nominal slot number {@code s} in every row of the host copy {@code x} of a batch;
+   * fails on an invalid one.
+   */
+  private int[] categories(float[] x, int rows, int s) {
+    int n = tables.get(s).value().rows;
+    int[] out = new int[rows];
+    for (int r = 0; r < rows; r++) {
+      float v = x[r * inputs + slots[s]];
+      int c = (int) v;
+      if (c != v || c < 0 || c >= n) {
+        throw new IllegalArgumentException("feature slot " + slots[s] + " is nominal with " + n
+            + " categories but holds " + v);
+      }
+      out[r] = c;
+    }
+    return out;
   }
 
   @Override
@@ -58,42 +76,34 @@ public final class EmbeddingInput extends Layer {
     if (x.cols != inputs) {
       throw new IllegalArgumentException("the network takes " + inputs + " inputs, the batch has " + x.cols);
     }
-    input = x;
-    Matrix out = x.like(x.rows, outputs);
-    for (int r = 0; r < x.rows; r++) {
-      int at = r * outputs;
-      for (int j : dense) {
-        out.set(at++, x.get(r, j));
-      }
-      for (int s = 0; s < slots.length; s++) {
-        Matrix t = tables.get(s).value();
-        int c = category(s, x.get(r, slots[s]));
-        if (c < 0) {
-          throw new IllegalArgumentException("feature slot " + slots[s] + " is nominal with " + t.rows
-              + " categories but holds " + x.get(r, slots[s]));
-        }
-        for (int k = 0; k < t.cols; k++) {
-          out.set(at++, t.get(c, k));
-        }
-      }
+    Engine e = x.engine();
+    output = e.reuse(output, x.rows, outputs, x.precise());
+    e.copyColumns(x, dense, output, 0);
+    categories = new int[slots.length][];
+    float[] host = slots.length == 0 ? null : x.toFloats(); // the jvm engine's own array; one copy on nd4j
+    int at = dense.length;
+    for (int s = 0; s < slots.length; s++) {
+      Matrix t = tables.get(s).value();
+      categories[s] = categories(host, x.rows, s);
+      Matrix rows = x.like(x.rows, t.cols);
+      e.gatherRows(t, categories[s], rows);
+      e.copyColumns(rows, Engine.range(0, t.cols), output, at);
+      at += t.cols;
     }
-    return out;
+    return output;
   }
 
   @Override
   public Matrix backward(Matrix g, boolean inputGradient) {
-    for (Param p : tables) {
-      p.grad().fill(0);
-    }
-    for (int r = 0; r < g.rows; r++) {
-      int at = r * outputs + dense.length;
-      for (int s = 0; s < slots.length; s++) {
-        Matrix grad = tables.get(s).grad();
-        int c = category(s, input.get(r, slots[s]));
-        for (int k = 0; k < grad.cols; k++) {
-          grad.add(c * grad.cols + k, g.get(at++));
-        }
-      }
+    Engine e = g.engine();
+    int at = dense.length;
+    for (int s = 0; s < slots.length; s++) {
+      Matrix grad = tables.get(s).grad();
+      grad.fill(0);
+      Matrix rows = g.like(g.rows, grad.cols);
+      e.copyColumns(g, Engine.range(at, grad.cols), rows, 0);
+      e.scatterAddRows(rows, categories[s], grad);
+      at += grad.cols;
     }
     return null;
   }

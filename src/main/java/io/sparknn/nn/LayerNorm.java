@@ -2,9 +2,9 @@ package io.sparknn.nn;
 
 /** Layer normalization: each row is normalized over its units, in training and inference alike. */
 public final class LayerNorm extends Normalization {
-  /** Layer normalization over {@code width} units. */
-  public LayerNorm(int width, boolean precise) {
-    super(width, precise);
+  /** Layer normalization over {@code width} units on {@code engine}. */
+  public LayerNorm(int width, Engine engine, boolean precise) {
+    super(width, engine, precise);
   }
 
   @Override
@@ -13,10 +13,8 @@ public final class LayerNorm extends Normalization {
   }
 
   @Override
-  boolean statistics(Matrix x, Pass pass, double[][] stats) {
-    double[][] m = groupMoments(x);
-    stats[0] = m[0];
-    stats[1] = m[1];
+  boolean statistics(Matrix x, Pass pass, Matrix mean, Matrix variance) {
+    groupMoments(x, mean, variance);
     return true;
   }
 }

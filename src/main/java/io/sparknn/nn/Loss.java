@@ -7,7 +7,8 @@ import java.io.Serializable;
  * respect to the outputs. Classification losses take logits and one-hot targets: {@code crossEntropy} (softmax,
  * with label smoothing), {@code focal(γ)} (default γ 2) and {@code hinge} (multi-class Crammer–Singer; with two
  * classes, the binary hinge on the logit margin). Regression losses take one output per row: {@code mse},
- * {@code mae}, {@code huber(δ)} (default δ 1). Computed in double precision on the (small) output layer.
+ * {@code mae}, {@code huber(δ)} (default δ 1). Computed on the network's engine; focal and hinge are defined row by
+ * row and run on the host (the batch's outputs cross once per step).
  */
 public abstract class Loss implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -18,30 +19,94 @@ public abstract class Loss implements Serializable {
   public static final String[] REGRESSION = {"mse", "mae", "huber"};
 
   /**
-   * Returns the weighted mean loss of {@code out} against {@code target} and writes d(loss)/d(out) into
-   * {@code grad} (same shape as {@code out}). Rows with weight 0 contribute nothing.
+   * Returns the weighted mean loss of the host rows {@code out} against {@code target} and writes d(loss)/d(out)
+   * into {@code grad} (same shape as {@code out}); runs on the {@code jvm} engine in double precision. Rows with
+   * weight 0 contribute nothing.
    */
   public double compute(double[][] out, double[][] target, double[] weight, double[][] grad) {
-    double total = 0;
-    for (double w : weight) {
-      total += w;
+    Engine e = Engine.jvm();
+    int n = out.length;
+    int k = n == 0 ? 0 : out[0].length;
+    Matrix g = e.zeros(n, k, true);
+    double value = compute(e.fromDoubles(flat(out, k), n, k, true), e.fromDoubles(flat(target, k), n, k, true),
+        e.fromDoubles(weight.clone(), n, 1, true), g);
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < k; j++) {
+        grad[i][j] = g.get(i * k + j);
+      }
     }
+    return value;
+  }
+
+  private static double[] flat(double[][] rows, int k) {
+    double[] out = new double[rows.length * k];
+    for (int i = 0; i < rows.length; i++) {
+      System.arraycopy(rows[i], 0, out, i * k, k);
+    }
+    return out;
+  }
+
+  /**
+   * Returns the weighted mean loss of the batch {@code out} (rows × outputs) against {@code target} (same shape)
+   * with row weights {@code weight} (rows × 1), and writes d(loss)/d(out) into {@code grad}; every matrix on one
+   * engine, where the work runs. Only the loss value (a scalar) and the weight total cross to the host.
+   */
+  public double compute(Matrix out, Matrix target, Matrix weight, Matrix grad) {
+    Engine e = out.engine();
+    Matrix sum = weight.like(1, 1);
+    e.sum(weight, true, sum);
+    double total = sum.get(0);
     if (!(total > 0)) {
       throw new IllegalArgumentException("the batch's weights sum to " + total + "; at least one must be > 0");
     }
-    double loss = 0;
-    for (int i = 0; i < out.length; i++) {
-      double scale = weight[i] / total;
-      loss += scale * row(out[i], target[i], grad[i]);
-      for (int j = 0; j < grad[i].length; j++) {
-        grad[i][j] *= scale;
-      }
-    }
-    return loss;
+    return weighted(out, target, weight, total, grad);
   }
 
-  /** The loss of one row; writes its unweighted gradient into {@code g}. */
-  abstract double row(double[] out, double[] target, double[] g);
+  /** {@link #compute(Matrix, Matrix, Matrix, Matrix)} given the weight total (> 0). */
+  abstract double weighted(Matrix out, Matrix target, Matrix weight, double total, Matrix grad);
+
+  /** Multiplies each row of {@code grad} by its weight / total. */
+  static void scaleRows(Matrix grad, Matrix weight, double total) {
+    Engine e = grad.engine();
+    Matrix scale = weight.like(weight.rows, 1);
+    e.affine(weight, 1 / total, 0, scale);
+    e.broadcast(grad, scale, true, grad);
+  }
+
+  /** Σ wᵢ·rowᵢ / total for a rows × 1 {@code perRow}. */
+  static double mean(Matrix perRow, Matrix weight, double total) {
+    return perRow.engine().dot(perRow, weight) / total;
+  }
+
+  /**
+   * A loss defined row by row on the host (focal, hinge): the batch's outputs (rows × classes values) cross to
+   * the host and the gradient back, once per step.
+   */
+  abstract static class PerRow extends Loss {
+    /** The loss of one row; writes its unweighted gradient into {@code g}. */
+    abstract double row(double[] out, double[] target, double[] g);
+
+    @Override
+    double weighted(Matrix out, Matrix target, Matrix weight, double total, Matrix grad) {
+      int k = out.cols;
+      double[] o = out.toDoubles();
+      double[] y = target.toDoubles();
+      double[] w = weight.toDoubles();
+      double[] g = new double[o.length];
+      double loss = 0;
+      double[] gi = new double[k];
+      for (int i = 0; i < out.rows; i++) {
+        double scale = w[i] / total;
+        loss += scale * row(java.util.Arrays.copyOfRange(o, i * k, (i + 1) * k),
+            java.util.Arrays.copyOfRange(y, i * k, (i + 1) * k), gi);
+        for (int j = 0; j < k; j++) {
+          g[i * k + j] = gi[j] * scale;
+        }
+      }
+      grad.assign(grad.engine().fromDoubles(g, out.rows, k, grad.precise()));
+      return loss;
+    }
+  }
 
   /** The spec of this loss, e.g. {@code focal(2.0)}. */
   public abstract String spec();
@@ -111,15 +176,20 @@ public abstract class Loss implements Serializable {
     }
 
     @Override
-    double row(double[] z, double[] y, double[] g) {
-      double[] p = softmax(z);
-      double loss = 0;
-      for (int j = 0; j < z.length; j++) {
-        double target = (1 - smoothing) * y[j] + smoothing / z.length;
-        loss -= target * Math.log(Math.max(p[j], Double.MIN_NORMAL));
-        g[j] = p[j] - target;
-      }
-      return loss;
+    double weighted(Matrix z, Matrix y, Matrix w, double total, Matrix grad) {
+      Engine e = z.engine();
+      Matrix p = z.like(z.rows, z.cols);
+      e.softmax(z, p);
+      Matrix t = z.like(z.rows, z.cols);
+      e.affine(y, 1 - smoothing, smoothing / z.cols, t);
+      Matrix logP = z.like(z.rows, z.cols);
+      e.map(p, Engine.Fn.LOG, z.precise() ? Double.MIN_NORMAL : Float.MIN_NORMAL, logP);
+      e.multiply(t, logP, logP);
+      Matrix rowLoss = z.like(z.rows, 1);
+      e.sum(logP, false, rowLoss);
+      e.linear(1, p, -1, t, grad);
+      scaleRows(grad, w, total);
+      return -mean(rowLoss, w, total);
     }
 
     @Override
@@ -134,7 +204,7 @@ public abstract class Loss implements Serializable {
   }
 
   /** −(1 − p_t)^γ·log p_t for the true class t. */
-  private static final class Focal extends Loss {
+  private static final class Focal extends PerRow {
     private final double gamma;
 
     Focal(double gamma) {
@@ -171,7 +241,7 @@ public abstract class Loss implements Serializable {
   }
 
   /** max(0, 1 + max_{j≠t} z_j − z_t) (Crammer–Singer). */
-  private static final class Hinge extends Loss {
+  private static final class Hinge extends PerRow {
     @Override
     double row(double[] z, double[] y, double[] g) {
       int t = argmax(y);
@@ -205,10 +275,14 @@ public abstract class Loss implements Serializable {
   /** (o − y)². */
   private static final class Mse extends Loss {
     @Override
-    double row(double[] o, double[] y, double[] g) {
-      double e = o[0] - y[0];
-      g[0] = 2 * e;
-      return e * e;
+    double weighted(Matrix o, Matrix y, Matrix w, double total, Matrix grad) {
+      Engine e = o.engine();
+      e.linear(2, o, -2, y, grad);
+      Matrix squares = o.like(o.rows, 1);
+      e.affine(grad, 0.5, 0, squares);
+      e.map(squares, Engine.Fn.SQUARE, 0, squares);
+      scaleRows(grad, w, total);
+      return mean(squares, w, total);
     }
 
     @Override
@@ -225,10 +299,14 @@ public abstract class Loss implements Serializable {
   /** |o − y|. */
   private static final class Mae extends Loss {
     @Override
-    double row(double[] o, double[] y, double[] g) {
-      double e = o[0] - y[0];
-      g[0] = Math.signum(e);
-      return Math.abs(e);
+    double weighted(Matrix o, Matrix y, Matrix w, double total, Matrix grad) {
+      Engine e = o.engine();
+      Matrix error = o.like(o.rows, 1);
+      e.linear(1, o, -1, y, error);
+      e.map(error, Engine.Fn.SIGN, 0, grad);
+      e.map(error, Engine.Fn.ABS, 0, error);
+      scaleRows(grad, w, total);
+      return mean(error, w, total);
     }
 
     @Override
@@ -254,14 +332,19 @@ public abstract class Loss implements Serializable {
     }
 
     @Override
-    double row(double[] o, double[] y, double[] g) {
-      double e = o[0] - y[0];
-      if (Math.abs(e) <= delta) {
-        g[0] = e;
-        return 0.5 * e * e;
-      }
-      g[0] = delta * Math.signum(e);
-      return delta * (Math.abs(e) - 0.5 * delta);
+    double weighted(Matrix o, Matrix y, Matrix w, double total, Matrix grad) {
+      // with m = min(|e|, δ): loss m·(|e| − m/2), gradient clamp(e, −δ, δ)
+      Engine e = o.engine();
+      Matrix error = o.like(o.rows, 1);
+      e.linear(1, o, -1, y, error);
+      e.map(error, Engine.Fn.CLIP, delta, grad);
+      e.map(error, Engine.Fn.ABS, 0, error);
+      Matrix m = o.like(o.rows, 1);
+      e.map(error, Engine.Fn.MIN, delta, m);
+      e.linear(1, error, -0.5, m, error);
+      e.multiply(m, error, error);
+      scaleRows(grad, w, total);
+      return mean(error, w, total);
     }
 
     @Override

@@ -1,83 +1,51 @@
 package io.sparknn.nn;
 
-import org.bytedeco.openblas.global.openblas;
-
 /**
- * A dense row-major matrix of floats (training and scoring) or doubles (gradient checks), the storage of every
- * layer. Matrix products call OpenBLAS (the BLAS that ND4J's CPU backend links) directly on the Java arrays, which
- * removes ND4J's per-operation dispatch cost (0.1–0.35 ms measured, more than a whole small layer's work);
- * element-wise work runs in plain Java loops that the JIT vectorizes.
+ * A dense row-major matrix of floats (training and scoring) or doubles (gradient checks), owned by an
+ * {@link Engine}: on the {@code jvm} engine it is a Java array, on the {@code nd4j} engine an ND4J array (host or
+ * GPU memory). Layers never touch the storage: they call the engine's operations on matrices of that engine. The
+ * element accessors ({@link #get}, {@link #set}) cross to the host on the {@code nd4j} engine and are meant for
+ * tests and initialization, not for hot loops.
  */
-public final class Matrix {
-  private static final int ROW_MAJOR = 101;
-  private static final int NO_TRANS = 111;
-  private static final int TRANS = 112;
-
+public abstract class Matrix {
   /** Number of rows. */
   public final int rows;
   /** Number of columns. */
   public final int cols;
-  final float[] f;
-  final double[] d;
 
-  private Matrix(int rows, int cols, float[] f, double[] d) {
+  Matrix(int rows, int cols) {
+    if (rows < 0 || cols < 0 || (long) rows * cols > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException(rows + " x " + cols + " values do not fit one matrix (limit "
+          + (Integer.MAX_VALUE - 8) + " values)");
+    }
     this.rows = rows;
     this.cols = cols;
-    this.f = f;
-    this.d = d;
   }
 
-  /** A zero matrix in float ({@code precise = false}) or double precision. */
-  public static Matrix zeros(int rows, int cols, boolean precise) {
-    long n = (long) rows * cols;
-    if (n > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException(rows + " x " + cols + " values exceed one array");
-    }
-    return precise ? new Matrix(rows, cols, null, new double[(int) n]) : new Matrix(rows, cols, new float[(int) n],
-        null);
-  }
-
-  /** A float matrix over {@code data} (not copied). */
-  public static Matrix wrap(float[] data, int rows, int cols) {
-    check(data.length, rows, cols);
-    return new Matrix(rows, cols, data, null);
-  }
-
-  /** A double matrix over {@code data} (not copied). */
-  public static Matrix wrap(double[] data, int rows, int cols) {
-    check(data.length, rows, cols);
-    return new Matrix(rows, cols, null, data);
-  }
-
-  private static void check(int length, int rows, int cols) {
-    if ((long) rows * cols != length) {
-      throw new IllegalArgumentException(length + " values cannot be a " + rows + " x " + cols + " matrix");
-    }
-  }
-
-  /**
-   * {@code buffer} when it has this shape and precision, else a new zero matrix: layers keep their output and
-   * gradient buffers from one batch to the next instead of allocating (and zeroing) megabytes per step. The
-   * contents are stale; callers overwrite every value.
-   */
-  public static Matrix reuse(Matrix buffer, int rows, int cols, boolean precise) {
-    return buffer != null && buffer.rows == rows && buffer.cols == cols && buffer.precise() == precise ? buffer
-        : zeros(rows, cols, precise);
-  }
-
-  /** A zero matrix of the same precision. */
-  public Matrix like(int r, int c) {
-    return zeros(r, c, precise());
-  }
+  /** The engine that owns this matrix and runs every operation on it. */
+  public abstract Engine engine();
 
   /** True for double precision. */
-  public boolean precise() {
-    return d != null;
+  public abstract boolean precise();
+
+  /** A zero matrix on the {@code jvm} engine, in float ({@code precise = false}) or double precision. */
+  public static Matrix zeros(int rows, int cols, boolean precise) {
+    return Engine.jvm().zeros(rows, cols, precise);
   }
 
-  /** The backing float array (row-major), or null for a double matrix; for tight loops outside this package. */
-  public float[] floats() {
-    return f;
+  /** A float matrix on the {@code jvm} engine over {@code data} (not copied). */
+  public static Matrix wrap(float[] data, int rows, int cols) {
+    return Engine.jvm().fromFloats(data, rows, cols, false);
+  }
+
+  /** A double matrix on the {@code jvm} engine over {@code data} (not copied). */
+  public static Matrix wrap(double[] data, int rows, int cols) {
+    return Engine.jvm().fromDoubles(data, rows, cols, true);
+  }
+
+  /** A zero matrix of the same engine and precision. */
+  public Matrix like(int r, int c) {
+    return engine().zeros(r, c, precise());
   }
 
   /** Number of values. */
@@ -87,7 +55,7 @@ public final class Matrix {
 
   /** Value {@code i} in row-major order. */
   public double get(int i) {
-    return f != null ? f[i] : d[i];
+    return engine().get(this, i);
   }
 
   /** Value at row {@code r}, column {@code c}. */
@@ -97,150 +65,57 @@ public final class Matrix {
 
   /** Sets value {@code i}. */
   public void set(int i, double v) {
-    if (f != null) {
-      f[i] = (float) v;
-    } else {
-      d[i] = v;
-    }
+    engine().set(this, i, v);
   }
 
   /** Adds {@code v} to value {@code i}. */
   public void add(int i, double v) {
-    if (f != null) {
-      f[i] += (float) v;
-    } else {
-      d[i] += v;
-    }
+    set(i, get(i) + v);
   }
 
-  /** Sets every value to {@code v}. */
+  /** Sets every value to {@code v}; returns this. */
   public Matrix fill(double v) {
-    if (f != null) {
-      java.util.Arrays.fill(f, (float) v);
-    } else {
-      java.util.Arrays.fill(d, v);
-    }
+    engine().fill(this, v);
     return this;
   }
 
-  /** Copies {@code other}'s values (same size) into this matrix. */
+  /** Copies {@code other}'s values (same shape, same engine) into this matrix; returns this. */
   public Matrix assign(Matrix other) {
-    if (other.size() != size()) {
-      throw new IllegalArgumentException("cannot assign " + other.size() + " values to " + size());
-    }
-    if (f != null && other.f != null) {
-      System.arraycopy(other.f, 0, f, 0, f.length);
-    } else {
-      for (int i = 0; i < size(); i++) {
-        set(i, other.get(i));
-      }
-    }
+    engine().copy(other, this);
     return this;
   }
 
-  /** A copy. */
+  /** A copy on the same engine. */
   public Matrix copy() {
     return like(rows, cols).assign(this);
   }
 
-  /** Row {@code r} as doubles. */
+  /**
+   * The values as floats on the JVM heap, row-major. For a float matrix of the {@code jvm} engine this is the
+   * backing array itself (do not modify it); otherwise a copy.
+   */
+  public float[] toFloats() {
+    return engine().floats(this);
+  }
+
+  /** The values as a new double array, row-major. */
+  public double[] toDoubles() {
+    return engine().doubles(this);
+  }
+
+  /** Row {@code r} as doubles (a host copy). */
   public double[] row(int r) {
-    double[] out = new double[cols];
-    int at = r * cols;
-    if (f != null) {
-      for (int j = 0; j < cols; j++) {
-        out[j] = f[at + j];
-      }
-    } else {
-      System.arraycopy(d, at, out, 0, cols);
-    }
-    return out;
+    double[] all = toDoubles();
+    return java.util.Arrays.copyOfRange(all, r * cols, (r + 1) * cols);
   }
 
-  /** Copies row {@code from} of the row-major {@code source} (with this matrix's width) into row {@code r}. */
-  public void setRow(int r, float[] source, int from) {
-    if (f != null) {
-      System.arraycopy(source, from * cols, f, r * cols, cols);
-    } else {
-      for (int j = 0; j < cols; j++) {
-        d[r * cols + j] = source[from * cols + j];
-      }
-    }
-  }
-
-  /** Adds the 1 × cols {@code v} to every row. */
-  public void addRowVector(Matrix v) {
-    if (f != null && v.f != null) {
-      for (int r = 0; r < rows; r++) {
-        int at = r * cols;
-        for (int j = 0; j < cols; j++) {
-          f[at + j] += v.f[j];
-        }
-      }
-      return;
-    }
-    for (int r = 0; r < rows; r++) {
-      int at = r * cols;
-      for (int j = 0; j < cols; j++) {
-        add(at + j, v.get(j));
-      }
-    }
-  }
-
-  /** Writes the column sums into the 1 × cols {@code out}. */
-  public void columnSums(Matrix out) {
-    out.fill(0);
-    if (f != null && out.f != null) {
-      float[] o = out.f;
-      for (int r = 0; r < rows; r++) {
-        int at = r * cols;
-        for (int j = 0; j < cols; j++) {
-          o[j] += f[at + j];
-        }
-      }
-      return;
-    }
-    for (int r = 0; r < rows; r++) {
-      int at = r * cols;
-      for (int j = 0; j < cols; j++) {
-        out.add(j, get(at + j));
-      }
-    }
-  }
-
-  /** {@code c = alpha·op(a)·op(b) + beta·c}, where op transposes when asked; all three of one precision. */
-  public static void gemm(Matrix a, boolean ta, Matrix b, boolean tb, Matrix c, double alpha, double beta) {
-    int m = ta ? a.cols : a.rows;
-    int k = ta ? a.rows : a.cols;
-    int kb = tb ? b.cols : b.rows;
-    int n = tb ? b.rows : b.cols;
-    if (k != kb || c.rows != m || c.cols != n || a.precise() != b.precise() || a.precise() != c.precise()) {
-      throw new IllegalArgumentException("gemm shapes: " + a + (ta ? "ᵀ" : "") + " · " + b + (tb ? "ᵀ" : "")
-          + " -> " + c);
-    }
-    if (m == 0 || n == 0) {
-      return;
-    }
-    if (k == 0) {
-      if (beta != 1) {
-        for (int i = 0; i < c.size(); i++) {
-          c.set(i, beta * c.get(i));
-        }
-      }
-      return;
-    }
-    int opA = ta ? TRANS : NO_TRANS;
-    int opB = tb ? TRANS : NO_TRANS;
-    if (c.f != null) {
-      openblas.cblas_sgemm(ROW_MAJOR, opA, opB, m, n, k, (float) alpha, a.f, a.cols, b.f, b.cols, (float) beta,
-          c.f, c.cols);
-    } else {
-      openblas.cblas_dgemm(ROW_MAJOR, opA, opB, m, n, k, alpha, a.d, a.cols, b.d, b.cols, beta, c.d, c.cols);
-    }
+  /** Overwrites every value with {@code size()} values of {@code source} starting at {@code from}. */
+  public void load(float[] source, int from) {
+    engine().load(this, source, from);
   }
 
   @Override
   public String toString() {
-    return "[" + rows + " x " + cols + (precise() ? " double]" : " float]");
+    return "[" + rows + " x " + cols + (precise() ? " double " : " float ") + engine().name() + "]";
   }
 }

@@ -23,6 +23,11 @@ public final class Network {
     this.params = List.copyOf(all);
   }
 
+  /** The engine that holds the parameters and runs the passes. */
+  public Engine engine() {
+    return params.isEmpty() ? Engine.jvm() : params.get(0).value().engine();
+  }
+
   /** True when the parameters are doubles (gradient checks), false for floats. */
   public boolean precise() {
     return params.isEmpty() || params.get(0).value().precise();
@@ -77,14 +82,14 @@ public final class Network {
     return Math.toIntExact(n);
   }
 
-  /** Every parameter and state value, in save order, as floats. */
+  /** Every parameter and state value, in save order, as floats (one host copy per tensor). */
   public float[] toFloats() {
     float[] out = new float[size()];
     int at = 0;
     for (Layer.Param p : params) {
-      for (int i = 0; i < p.value().size(); i++) {
-        out[at++] = (float) p.value().get(i);
-      }
+      float[] v = p.value().toFloats();
+      System.arraycopy(v, 0, out, at, v.length);
+      at += v.length;
     }
     return out;
   }
@@ -96,9 +101,8 @@ public final class Network {
     }
     int at = 0;
     for (Layer.Param p : params) {
-      for (int i = 0; i < p.value().size(); i++) {
-        p.value().set(i, values[at++]);
-      }
+      p.value().load(values, at);
+      at += p.value().size();
     }
     return this;
   }

@@ -6,29 +6,31 @@ import java.util.List;
 /**
  * The shared math of {@link BatchNorm} and {@link LayerNorm}: values are normalized within groups — a column over
  * the batch's rows, or a row over its units — to {@code x̂ = (x − μ)/√(σ² + ε)}, then scaled and shifted per unit,
- * {@code γ·x̂ + β}. The subclass says how groups are laid out and where μ and σ² come from.
+ * {@code γ·x̂ + β}. The subclass says how groups are laid out and where μ and σ² come from. Statistics are a
+ * 1 × units matrix for column groups and a rows × 1 matrix for row groups, so one broadcast serves both.
  */
 abstract class Normalization extends Layer {
   static final double EPSILON = 1e-5;
   final Param gain;
   final Param shift;
   private Matrix normalized;
-  private double[] invStd;
+  private Matrix invStd;
+  private Matrix output;
   private boolean batchStatistics;
 
-  Normalization(int width, boolean precise) {
-    gain = new Param("gain", Matrix.zeros(1, width, precise).fill(1), Matrix.zeros(1, width, precise), false);
-    shift = new Param("shift", Matrix.zeros(1, width, precise), Matrix.zeros(1, width, precise), false);
+  Normalization(int width, Engine engine, boolean precise) {
+    gain = new Param("gain", engine.zeros(1, width, precise).fill(1), engine.zeros(1, width, precise), false);
+    shift = new Param("shift", engine.zeros(1, width, precise), engine.zeros(1, width, precise), false);
   }
 
   /** True when a group is a column (statistics over rows), false when it is a row. */
   abstract boolean columnGroups();
 
   /**
-   * Mean and variance of each group ({@code stats[0]}, {@code stats[1]}), and whether they came from {@code x}
-   * itself (then the backward pass differentiates through them).
+   * Writes the mean and variance of each group into {@code mean} and {@code variance}; returns whether they came
+   * from {@code x} itself (then the backward pass differentiates through them).
    */
-  abstract boolean statistics(Matrix x, Pass pass, double[][] stats);
+  abstract boolean statistics(Matrix x, Pass pass, Matrix mean, Matrix variance);
 
   @Override
   public int outputs() {
@@ -40,85 +42,72 @@ abstract class Normalization extends Layer {
     return new ArrayList<>(List.of(gain, shift));
   }
 
-  /** Mean and biased variance of each group of {@code x}. */
-  final double[][] groupMoments(Matrix x) {
-    int groups = columnGroups() ? x.cols : x.rows;
-    int length = columnGroups() ? x.rows : x.cols;
-    double[][] m = new double[2][groups];
-    for (int g = 0; g < groups; g++) {
-      double sum = 0;
-      double squares = 0;
-      for (int k = 0; k < length; k++) {
-        double v = x.get(index(x, g, k));
-        sum += v;
-        squares += v * v;
-      }
-      double mean = sum / length;
-      m[0][g] = mean;
-      m[1][g] = Math.max(0, squares / length - mean * mean);
-    }
-    return m;
+  /** A statistics matrix for groups of {@code x}. */
+  private Matrix stats(Matrix x) {
+    return columnGroups() ? x.like(1, x.cols) : x.like(x.rows, 1);
   }
 
-  private int index(Matrix x, int group, int k) {
-    return columnGroups() ? k * x.cols + group : group * x.cols + k;
+  /** Group means of {@code x}: sums over the group, divided by its length. */
+  private void means(Matrix x, Matrix out) {
+    Engine e = x.engine();
+    e.sum(x, columnGroups(), out);
+    e.affine(out, 1.0 / (columnGroups() ? x.rows : x.cols), 0, out);
+  }
+
+  /** Mean and biased variance of each group of {@code x}. */
+  final void groupMoments(Matrix x, Matrix mean, Matrix variance) {
+    Engine e = x.engine();
+    means(x, mean);
+    Matrix centered = x.like(x.rows, x.cols);
+    Matrix negative = mean.like(mean.rows, mean.cols);
+    e.affine(mean, -1, 0, negative);
+    e.broadcast(x, negative, false, centered);
+    e.map(centered, Engine.Fn.SQUARE, 0, centered);
+    means(centered, variance);
   }
 
   @Override
   public Matrix forward(Matrix x, Pass pass) {
-    int groups = columnGroups() ? x.cols : x.rows;
-    double[][] stats = new double[2][groups];
-    batchStatistics = statistics(x, pass, stats);
-    invStd = new double[groups];
-    for (int g = 0; g < groups; g++) {
-      invStd[g] = 1 / Math.sqrt(stats[1][g] + EPSILON);
-    }
-    normalized = x.like(x.rows, x.cols);
-    Matrix out = x.like(x.rows, x.cols);
-    int length = columnGroups() ? x.rows : x.cols;
-    for (int g = 0; g < groups; g++) {
-      for (int k = 0; k < length; k++) {
-        int i = index(x, g, k);
-        double h = (x.get(i) - stats[0][g]) * invStd[g];
-        normalized.set(i, h);
-        int unit = i % x.cols;
-        out.set(i, gain.value().get(unit) * h + shift.value().get(unit));
-      }
-    }
-    return out;
+    Engine e = x.engine();
+    Matrix mean = stats(x);
+    invStd = stats(x);
+    batchStatistics = statistics(x, pass, mean, invStd);
+    e.map(invStd, Engine.Fn.RSQRT, EPSILON, invStd);
+    e.affine(mean, -1, 0, mean);
+    normalized = e.reuse(normalized, x.rows, x.cols, x.precise());
+    e.broadcast(x, mean, false, normalized);
+    e.broadcast(normalized, invStd, true, normalized);
+    output = e.reuse(output, x.rows, x.cols, x.precise());
+    e.broadcast(normalized, gain.value(), true, output);
+    e.broadcast(output, shift.value(), false, output);
+    return output;
   }
 
   @Override
   public Matrix backward(Matrix g, boolean inputGradient) {
-    gain.grad().fill(0);
-    shift.grad().fill(0);
+    Engine e = g.engine();
     Matrix dh = g.like(g.rows, g.cols);
-    for (int i = 0; i < g.size(); i++) {
-      int unit = i % g.cols;
-      gain.grad().add(unit, g.get(i) * normalized.get(i));
-      shift.grad().add(unit, g.get(i));
-      dh.set(i, g.get(i) * gain.value().get(unit));
-    }
+    e.multiply(g, normalized, dh);
+    e.sum(dh, true, gain.grad());
+    e.sum(g, true, shift.grad());
     if (!inputGradient) {
       return null;
     }
-    int groups = columnGroups() ? g.cols : g.rows;
-    int length = columnGroups() ? g.rows : g.cols;
-    Matrix dx = g.like(g.rows, g.cols);
-    for (int grp = 0; grp < groups; grp++) {
-      double sum = 0;
-      double dot = 0;
-      for (int k = 0; k < length; k++) {
-        int i = index(g, grp, k);
-        sum += dh.get(i);
-        dot += dh.get(i) * normalized.get(i);
-      }
-      for (int k = 0; k < length; k++) {
-        int i = index(g, grp, k);
-        double v = batchStatistics ? dh.get(i) - sum / length - normalized.get(i) * dot / length : dh.get(i);
-        dx.set(i, v * invStd[grp]);
-      }
+    e.broadcast(g, gain.value(), true, dh);
+    if (batchStatistics) {
+      // dx = (dh − mean(dh) − x̂·mean(dh ∘ x̂)) / σ within each group
+      Matrix meanDh = stats(g);
+      means(dh, meanDh);
+      Matrix product = g.like(g.rows, g.cols);
+      e.multiply(dh, normalized, product);
+      Matrix meanProduct = stats(g);
+      means(product, meanProduct);
+      e.affine(meanDh, -1, 0, meanDh);
+      e.broadcast(dh, meanDh, false, dh);
+      e.broadcast(normalized, meanProduct, true, product);
+      e.linear(1, dh, -1, product, dh);
     }
-    return dx;
+    e.broadcast(dh, invStd, true, dh);
+    return dh;
   }
 }

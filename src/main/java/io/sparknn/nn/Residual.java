@@ -6,6 +6,8 @@ import java.util.List;
 /** A skip connection around a block of layers whose output width equals its input width: {@code x + f(x)}. */
 public final class Residual extends Layer {
   private final List<Layer> block;
+  private Matrix output;
+  private Matrix inputGrad;
 
   /** The residual of {@code block}. */
   public Residual(List<Layer> block) {
@@ -32,11 +34,10 @@ public final class Residual extends Layer {
     for (Layer l : block) {
       a = l.forward(a, pass);
     }
-    Matrix out = a.copy(); // the block's layers keep their outputs for the backward pass
-    for (int i = 0; i < out.size(); i++) {
-      out.add(i, x.get(i));
-    }
-    return out;
+    Engine e = x.engine();
+    output = e.reuse(output, x.rows, x.cols, x.precise()); // the block's layers keep their own outputs
+    e.linear(1, a, 1, x, output);
+    return output;
   }
 
   @Override
@@ -45,10 +46,9 @@ public final class Residual extends Layer {
     for (int l = block.size() - 1; l >= 0; l--) {
       d = block.get(l).backward(d, true);
     }
-    Matrix dx = d.copy();
-    for (int i = 0; i < dx.size(); i++) {
-      dx.add(i, g.get(i));
-    }
-    return dx;
+    Engine e = g.engine();
+    inputGrad = e.reuse(inputGrad, g.rows, g.cols, g.precise());
+    e.linear(1, d, 1, g, inputGrad);
+    return inputGrad;
   }
 }

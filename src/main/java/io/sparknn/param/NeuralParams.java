@@ -2,6 +2,7 @@ package io.sparknn.param;
 
 import io.sparknn.nn.Activation;
 import io.sparknn.nn.Architecture;
+import io.sparknn.nn.Engine;
 import io.sparknn.nn.Loss;
 import io.sparknn.train.LearningRateSchedule;
 import io.sparknn.train.Optimizer;
@@ -358,6 +359,16 @@ public interface NeuralParams extends HasLabelCol, HasSeed, HasHandleInvalid {
     return (Double) getOrDefault(minDelta());
   }
 
+  /** The {@code engine} param. */
+  default Param<String> engine() {
+    return defs().engine;
+  }
+
+  /** The value of {@code engine}. */
+  default String getEngine() {
+    return getOrDefault(engine());
+  }
+
   @Override
   default LongParam seed() {
     return defs().seed;
@@ -406,6 +417,7 @@ public interface NeuralParams extends HasLabelCol, HasSeed, HasHandleInvalid {
     final DoubleParam minDelta;
     final LongParam seed;
     final Param<String> handleInvalid;
+    final Param<String> engine;
 
     /** Defines the params with {@code p} as parent and sets the defaults; {@code defaultLoss} per task. */
     public Defs(NeuralParams p, String defaultLoss) {
@@ -464,6 +476,11 @@ public interface NeuralParams extends HasLabelCol, HasSeed, HasHandleInvalid {
       handleInvalid = SharedParams.handleInvalid(p, "rows whose features are null or contain NaN/infinity when"
           + " scoring: error, skip (drop), keep (NaN prediction). Training always fails on them.", "error", "skip",
           "keep");
+      engine = SharedParams.choice(p, "engine", "compute engine for training and scoring: jvm (Java arrays +"
+          + " OpenBLAS, fastest on CPU), nd4j (ND4J ops: CPU with nd4j-native, GPU with the cuda build), or auto (nd4j"
+          + " when ND4J's CUDA backend sees a device in the task, else jvm). Saved models do not depend on it.",
+          Engine.NAMES);
+      p.setDefault(engine, "auto");
       p.setDefault(featuresCol, "features");
       p.setDefault(labelCol, "label");
       p.setDefault(weightCol, "");

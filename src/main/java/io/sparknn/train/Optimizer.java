@@ -1,5 +1,6 @@
 package io.sparknn.train;
 
+import io.sparknn.nn.Engine;
 import io.sparknn.nn.Layer;
 import io.sparknn.nn.Matrix;
 import java.util.ArrayList;
@@ -62,27 +63,32 @@ public final class Optimizer {
 
   /**
    * One update of every trainable parameter from its gradient (which it modifies) with learning rate {@code lr}.
-   * Regularization and weight decay apply to the {@link Layer.Param#regularized() regularized} tensors only.
+   * Regularization and weight decay apply to the {@link Layer.Param#regularized() regularized} tensors only. Every
+   * operation runs on the parameters' engine; only the gradient norm (a scalar per tensor, when clipNorm is on)
+   * crosses to the host.
    */
   public void step(List<Layer.Param> params, double lr) {
     double squares = 0;
-    boolean adjust = l1 > 0 || l2 > 0 || clipValue > 0 || clipNorm > 0;
     for (Layer.Param p : params) {
-      if (!p.trainable() || !adjust) {
+      if (!p.trainable()) {
         continue;
       }
       Matrix w = p.value();
       Matrix g = p.grad();
-      for (int i = 0; i < g.size(); i++) {
-        double v = g.get(i);
-        if (p.regularized()) {
-          v += l2 * w.get(i) + l1 * Math.signum(w.get(i));
-        }
-        if (clipValue > 0) {
-          v = Math.max(-clipValue, Math.min(clipValue, v));
-        }
-        g.set(i, v);
-        squares += v * v;
+      Engine e = w.engine();
+      if (p.regularized() && l2 > 0) {
+        e.linear(1, g, l2, w, g);
+      }
+      if (p.regularized() && l1 > 0) {
+        Matrix sign = w.like(w.rows, w.cols);
+        e.map(w, Engine.Fn.SIGN, 0, sign);
+        e.linear(1, g, l1, sign, g);
+      }
+      if (clipValue > 0) {
+        e.map(g, Engine.Fn.CLIP, clipValue, g);
+      }
+      if (clipNorm > 0) {
+        squares += e.dot(g, g);
       }
     }
     double norm = Math.sqrt(squares);
@@ -104,56 +110,23 @@ public final class Optimizer {
       Matrix w = p.value();
       Matrix g = p.grad();
       Matrix m = state.get(t)[0];
-      Matrix v = state.get(t)[1];
-      double decay = method.equals("adamw") && p.regularized() ? lr * weightDecay : 0;
-      if (method.startsWith("adam") && w.floats() != null) {
-        adamFloat(w.floats(), g.floats(), m.floats(), v.floats(), scale, lr, decay, c1, c2);
-        continue;
-      }
-      for (int i = 0; i < w.size(); i++) {
-        double gi = g.get(i) * scale;
-        double update = switch (method) {
-          case "sgd" -> gi;
-          case "momentum" -> {
-            double vi = momentum * m.get(i) + gi;
-            m.set(i, vi);
-            yield nesterov ? gi + momentum * vi : vi;
+      Engine e = w.engine();
+      double keep = 1 - (method.equals("adamw") && p.regularized() ? lr * weightDecay : 0);
+      switch (method) {
+        case "sgd" -> e.linear(keep, w, -lr * scale, g, w);
+        case "momentum" -> {
+          e.linear(momentum, m, scale, g, m); // v = μ·v + g
+          if (nesterov) {
+            Matrix look = state.get(t)[1];
+            e.linear(scale, g, momentum, m, look); // g + μ·v
+            e.linear(keep, w, -lr, look, w);
+          } else {
+            e.linear(keep, w, -lr, m, w);
           }
-          default -> {
-            double mi = beta1 * m.get(i) + (1 - beta1) * gi;
-            double si = beta2 * v.get(i) + (1 - beta2) * gi * gi;
-            m.set(i, mi);
-            v.set(i, si);
-            yield mi / c1 / (Math.sqrt(si / c2) + epsilon);
-          }
-        };
-        w.set(i, w.get(i) - decay * w.get(i) - lr * update);
+        }
+        default -> e.adam(w, g, m, state.get(t)[1], new Engine.AdamStep(scale, beta1, beta2, lr / c1,
+            1 / Math.sqrt(c2), epsilon, keep));
       }
     }
   }
-
-  /** Float values below this are flushed to 0 (Float.MIN_NORMAL is 1.2e-38; subnormals are slow on x86). */
-  static final float TINY = 1e-30f;
-
-  /** The Adam update on float arrays, in one tight loop (the general loop above reads through {@link Matrix}). */
-  private void adamFloat(float[] w, float[] g, float[] m, float[] v, double scale, double lr, double decay,
-      double c1, double c2) {
-    float b1 = (float) beta1;
-    float b2 = (float) beta2;
-    float gs = (float) scale;
-    float step = (float) (lr / c1);
-    float root = (float) (1 / Math.sqrt(c2));
-    float eps = (float) epsilon;
-    float keep = (float) (1 - decay);
-    for (int i = 0; i < w.length; i++) {
-      float gi = g[i] * gs;
-      float mi = b1 * m[i] + (1 - b1) * gi;
-      float si = b2 * v[i] + (1 - b2) * (Math.abs(gi) < 1e-18f ? 0f : gi * gi);
-      // squares and moments that decay towards 0 become subnormal floats, which cost ~100 cycles per operation: flush them
-      m[i] = Math.abs(mi) < TINY ? 0f : mi;
-      v[i] = si < TINY ? 0f : si;
-      w[i] = keep * w[i] - step * mi / ((float) Math.sqrt(si) * root + eps);
-    }
-  }
-
 }

@@ -2,6 +2,7 @@ package io.sparknn.train;
 
 import com.esotericsoftware.kryo.DefaultSerializer;
 import com.esotericsoftware.kryo.serializers.JavaSerializer;
+import io.sparknn.nn.Engine;
 import io.sparknn.nn.Layer;
 import io.sparknn.nn.Loss;
 import io.sparknn.nn.Matrix;
@@ -14,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The training loop: mini-batches over a seeded per-epoch shuffle, optional mixup and Gaussian input noise, the
  * optimizer and learning-rate schedule, validation after every epoch, early stopping that restores the best
- * epoch's weights, and the {@link History}.
+ * epoch's weights, and the {@link History}. Each batch is copied to the network's engine once; augmentation,
+ * forward, loss, backward and the update run there.
  */
 public final class Trainer {
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
@@ -52,6 +54,7 @@ public final class Trainer {
   private final LearningRateSchedule schedule;
   private final Settings settings;
   private Augmentation augmentation = Augmentation.NONE;
+  private Matrix denseMask;
   private double metricScale = 1;
 
   /** A trainer of {@code net} with the given loss, optimizer, schedule and settings. */
@@ -94,6 +97,10 @@ public final class Trainer {
       order[i] = i;
     }
     History history = new History(loss.classification() ? "accuracy" : "rmse");
+    Engine engine = net.engine();
+    boolean precise = net.precise();
+    Matrix grad = null;
+    denseMask = null;
     float[] best = null;
     double bestLoss = Double.POSITIVE_INFINITY;
     int bestEpoch = -1;
@@ -106,33 +113,34 @@ public final class Trainer {
       double lr = 0;
       for (int start = 0; start < n; start += batch) {
         int end = Math.min(n, start + batch);
-        Matrix x = Matrix.zeros(end - start, train.cols(), net.precise());
-        double[][] y = new double[end - start][];
-        double[] w = new double[end - start];
+        int rows = end - start;
+        int k = train.y()[0].length;
+        float[] xs = new float[rows * train.cols()];
+        double[] ys = new double[rows * k];
+        double[] ws = new double[rows];
         double bw = 0;
-        for (int i = 0; i < y.length; i++) {
+        for (int i = 0; i < rows; i++) {
           int r = order[start + i];
-          x.setRow(i, train.x(), r);
-          y[i] = train.y()[r];
-          w[i] = train.w()[r];
-          bw += w[i];
+          System.arraycopy(train.x(), r * train.cols(), xs, i * train.cols(), train.cols());
+          System.arraycopy(train.y()[r], 0, ys, i * k, k);
+          ws[i] = train.w()[r];
+          bw += ws[i];
         }
         if (bw == 0) {
           continue;
         }
-        y = augmentBatch(x, y, rng);
+        // one host-to-engine copy per batch; everything after it runs on the engine
+        Matrix x = engine.fromFloats(xs, rows, train.cols(), precise);
+        Matrix y = engine.fromDoubles(ys, rows, k, precise);
+        Matrix w = engine.fromDoubles(ws, rows, 1, precise);
+        augmentBatch(x, y, rng);
         Matrix out = net.forward(x, new Layer.Pass(true, rng));
-        double[][] g = new double[y.length][out.cols];
-        double batchLoss = loss.compute(rows(out), y, w, g);
+        grad = engine.reuse(grad, out.rows, out.cols, precise);
+        double batchLoss = loss.compute(out, y, w, grad);
         lossSum += batchLoss * bw;
         weightSum += bw;
-        Matrix grad = out.like(out.rows, out.cols);
-        for (int i = 0; i < g.length; i++) {
-          for (int j = 0; j < out.cols; j++) {
-            // a subnormal float gradient slows every product it enters (~100 cycles per operation): flush it
-            grad.set(i * out.cols + j, Math.abs(g[i][j]) < 1e-30 ? 0 : g[i][j]);
-          }
-        }
+        // a subnormal float gradient slows every product it enters (~100 cycles per operation): flush it
+        engine.map(grad, Engine.Fn.FLUSH, 1e-30, grad);
         net.backward(grad);
         lr = schedule.at(step++, totalSteps, settings.learningRate());
         optimizer.step(net.params(), lr);
@@ -164,18 +172,21 @@ public final class Trainer {
     return history;
   }
 
-  private static double[][] rows(Matrix m) {
-    double[][] out = new double[m.rows][];
-    for (int i = 0; i < m.rows; i++) {
-      out[i] = m.row(i);
-    }
-    return out;
-  }
-
-  /** Applies mixup and input noise to a training batch in place; returns the (possibly mixed) targets. */
-  private double[][] augmentBatch(Matrix x, double[][] y, Random rng) {
+  /**
+   * Applies mixup and input noise to a training batch in place, on the batch's engine: with a seeded partner
+   * permutation p and λ' = max(λ, 1 − λ), x ← x + (1 − λ')·(x[p] − x) on dense slots and y ← λ'·y + (1 − λ')·y[p];
+   * noise N(0, σ²) is added to dense slots.
+   */
+  private void augmentBatch(Matrix x, Matrix y, Random rng) {
     Augmentation a = augmentation;
-    boolean[] dense = a.dense();
+    Engine e = x.engine();
+    if ((a.mixup() > 0 && x.rows > 1 || a.inputNoise() > 0) && denseMask == null && a.dense() != null) {
+      double[] mask = new double[x.cols];
+      for (int j = 0; j < mask.length; j++) {
+        mask[j] = a.dense()[j] ? 1 : 0;
+      }
+      denseMask = e.fromDoubles(mask, 1, x.cols, x.precise());
+    }
     if (a.mixup() > 0 && x.rows > 1) {
       double lambda = beta(a.mixup(), rng);
       lambda = Math.max(lambda, 1 - lambda); // each row stays mostly itself, so its categories stay its own
@@ -184,30 +195,25 @@ public final class Trainer {
         partner[i] = i;
       }
       shuffle(partner, rng);
-      Matrix source = x.copy();
-      double[][] mixed = new double[y.length][];
-      for (int i = 0; i < x.rows; i++) {
-        int p = partner[i];
-        for (int j = 0; j < x.cols; j++) {
-          if (dense == null || dense[j]) {
-            x.set(i * x.cols + j, lambda * source.get(i, j) + (1 - lambda) * source.get(p, j));
-          }
-        }
-        mixed[i] = new double[y[i].length];
-        for (int k = 0; k < y[i].length; k++) {
-          mixed[i][k] = lambda * y[i][k] + (1 - lambda) * y[p][k];
-        }
+      Matrix delta = x.like(x.rows, x.cols);
+      e.gatherRows(x, partner, delta);
+      e.linear(1, delta, -1, x, delta);
+      if (denseMask != null) {
+        e.broadcast(delta, denseMask, true, delta);
       }
-      y = mixed;
+      e.linear(1, x, 1 - lambda, delta, x);
+      Matrix mixed = y.like(y.rows, y.cols);
+      e.gatherRows(y, partner, mixed);
+      e.linear(lambda, y, 1 - lambda, mixed, y);
     }
     if (a.inputNoise() > 0) {
-      for (int i = 0; i < x.size(); i++) {
-        if (dense == null || dense[i % x.cols]) {
-          x.add(i, a.inputNoise() * rng.nextGaussian());
-        }
+      Matrix noise = x.like(x.rows, x.cols);
+      e.gaussian(noise, a.inputNoise(), rng.nextLong());
+      if (denseMask != null) {
+        e.broadcast(noise, denseMask, true, noise);
       }
+      e.linear(1, x, 1, noise, x);
     }
-    return y;
   }
 
   /** A Beta(α, α) draw from two Gamma(α) draws (Marsaglia–Tsang). */
@@ -237,13 +243,12 @@ public final class Trainer {
     double[][] out = new double[ex.rows()][];
     for (int start = 0; start < ex.rows(); start += EVALUATION_BATCH) {
       int end = Math.min(ex.rows(), start + EVALUATION_BATCH);
-      Matrix x = Matrix.zeros(end - start, ex.cols(), net.precise());
+      float[] xs = java.util.Arrays.copyOfRange(ex.x(), start * ex.cols(), end * ex.cols());
+      Matrix o = net.forward(net.engine().fromFloats(xs, end - start, ex.cols(), net.precise()),
+          Layer.Pass.INFERENCE);
+      double[] values = o.toDoubles();
       for (int i = start; i < end; i++) {
-        x.setRow(i - start, ex.x(), i);
-      }
-      Matrix o = net.forward(x, Layer.Pass.INFERENCE);
-      for (int i = start; i < end; i++) {
-        out[i] = o.row(i - start);
+        out[i] = java.util.Arrays.copyOfRange(values, (i - start) * o.cols, (i - start + 1) * o.cols);
       }
     }
     return out;

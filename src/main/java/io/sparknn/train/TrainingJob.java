@@ -3,6 +3,7 @@ package io.sparknn.train;
 import com.esotericsoftware.kryo.DefaultSerializer;
 import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import io.sparknn.nn.Architecture;
+import io.sparknn.nn.Engine;
 import io.sparknn.nn.Layer;
 import io.sparknn.nn.Loss;
 import io.sparknn.nn.Matrix;
@@ -46,12 +47,13 @@ public final class TrainingJob implements Serializable {
    * @param hasIndicator validation rows come from the indicator column
    * @param mixup mixup α (0 = off)
    * @param inputNoise Gaussian input noise σ (0 = off)
+   * @param engine compute engine name: auto, jvm or nd4j (resolved in the training task)
    */
   @DefaultSerializer(JavaSerializer.class) // Kryo cannot build records; Java serialization can
   public record Config(String loss, double labelSmoothing, String optimizer, double momentum, boolean nesterov,
       double weightDecay, double l1, double l2, double clipValue, double clipNorm, String schedule, int warmupSteps,
-      Trainer.Settings settings, double validationFraction, boolean hasIndicator, double mixup, double inputNoise)
-      implements Serializable {}
+      Trainer.Settings settings, double validationFraction, boolean hasIndicator, double mixup, double inputNoise,
+      String engine) implements Serializable {}
 
   private final Architecture architecture;
   private final Config config;
@@ -74,7 +76,7 @@ public final class TrainingJob implements Serializable {
     if (train.rows() == 0) {
       throw new IllegalArgumentException("no training rows left after holding out the validation rows");
     }
-    Network net = architecture.build(false, c.settings().seed());
+    Network net = architecture.build(Engine.of(c.engine()), false, c.settings().seed());
     Optimizer opt = new Optimizer(c.optimizer(), c.momentum(), c.nesterov(), 0.9, 0.999, 1e-8, c.weightDecay(),
         c.l1(), c.l2(), c.clipValue(), c.clipNorm());
     boolean[] dense = new boolean[architecture.inputs()];
@@ -89,10 +91,8 @@ public final class TrainingJob implements Serializable {
       List<Layer.Param> p = net.params();
       Matrix w = p.get(p.size() - 2).value();
       Matrix b = p.get(p.size() - 1).value();
-      for (int i = 0; i < w.size(); i++) {
-        w.set(i, w.get(i) * scale[1]);
-      }
-      b.set(0, b.get(0) * scale[1] + scale[0]);
+      w.engine().affine(w, scale[1], 0, w);
+      b.engine().affine(b, scale[1], scale[0], b);
     }
     return new Result(net.toFloats(), history);
   }

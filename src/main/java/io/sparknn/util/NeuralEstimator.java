@@ -114,6 +114,11 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
     return setParam("maxEpochs", v);
   }
 
+  /** Sets the compute engine: auto (default), jvm or nd4j. */
+  public E setEngine(String v) {
+    return setParam("engine", v);
+  }
+
   /** Sets the seed (default 42). */
   public E setSeed(long v) {
     return setParam("seed", v);
@@ -156,7 +161,7 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
           getMomentum(), getNesterov(), getWeightDecay(), getL1(), getL2(), getClipValue(), getClipNorm(),
           getLrSchedule(), getWarmupSteps(), new Trainer.Settings(getBatchSize(), getMaxEpochs(), getLearningRate(),
           getPatience(), getMinDelta(), getSeed()), getValidationFraction(), !v.isEmpty(), getMixup(),
-          getInputNoise()));
+          getInputNoise(), getEngine()));
       TrainingJob.Result result = blocks.coalesce(1)
           .mapPartitions(it -> List.of(job.run(TrainingRows.concat(it, d))).iterator()).collect().get(0);
       return copyValues(model(uid, arch, result.params(), result.history()), ParamMap.empty()).setParent(this);

@@ -1,8 +1,8 @@
 package io.sparknn.util;
 
 import io.sparknn.nn.Architecture;
+import io.sparknn.nn.Engine;
 import io.sparknn.nn.Layer;
-import io.sparknn.nn.Matrix;
 import io.sparknn.nn.Network;
 import io.sparknn.param.NeuralParams;
 import io.sparknn.param.SharedParams;
@@ -30,15 +30,14 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * What the fitted neural models share: the {@link Architecture}, the float weights, the training {@link History},
- * batched scoring and persistence. {@code transform} runs {@code mapPartitions} over batches of
- * {@link #SCORING_BATCH} rows with the weights broadcast once; rows with null, NaN or infinite features, a vector
+ * batched scoring and persistence. {@code transform} runs {@code mapPartitions} over batches on the model's
+ * {@code engine} (4,096 rows on {@code jvm}; on {@code nd4j} 4 M input values, 4,096–65,536 rows, so a GPU gets
+ * large launches) with the weights broadcast once; rows with null, NaN or infinite features, a vector
  * of the wrong size or an invalid category index follow {@code handleInvalid}.
  *
  * @param <M> the concrete model type
  */
 public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> implements NeuralParams, MLWritable {
-  /** Rows per scoring batch. */
-  public static final int SCORING_BATCH = 4096;
   private static final int FORMAT_VERSION = 2;
 
   private final String uid;
@@ -94,6 +93,13 @@ public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> imp
     return (M) this;
   }
 
+  /** Sets the scoring engine: auto (default), jvm or nd4j; predictions agree across engines within float rounding. */
+  @SuppressWarnings("unchecked")
+  public M setEngine(String v) {
+    set(engine(), SharedParams.checked(this, engine(), v));
+    return (M) this;
+  }
+
   /** The same model under another uid with other weights (copy and load). */
   protected abstract M create(String uid, Architecture architecture, float[] params, History history);
 
@@ -132,7 +138,8 @@ public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> imp
     Broadcast<float[]> weights = df.sparkSession().sparkContext().broadcast(params,
         scala.reflect.ClassTag$.MODULE$.apply(float[].class));
     Scorer scorer = new Scorer(architecture, weights, df.schema().fieldIndex(getFeaturesCol()), getHandleInvalid(),
-        SchemaChecks.where(this, "featuresCol") + ": column '" + getFeaturesCol() + "'", classification());
+        SchemaChecks.where(this, "featuresCol") + ": column '" + getFeaturesCol() + "'", classification(),
+        getEngine());
     return Rows.dataFrame(df.sparkSession(), Rows.internal(df).mapPartitions(scorer::score), out);
   }
 
@@ -147,9 +154,11 @@ public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> imp
     private final String mode;
     private final String where;
     private final boolean classification;
+    private final String engine;
 
     Scorer(Architecture arch, Broadcast<float[]> weights, int featureIndex, String mode, String where,
-        boolean classification) {
+        boolean classification, String engine) {
+      this.engine = engine;
       this.arch = arch;
       this.weights = weights;
       this.featureIndex = featureIndex;
@@ -159,7 +168,7 @@ public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> imp
     }
 
     Iterator<InternalRow> score(Iterator<InternalRow> rows) {
-      Network net = arch.build(false, 0).load(weights.value());
+      Network net = arch.build(Engine.of(engine), false, 0).load(weights.value());
       return new Iterator<>() {
         private Iterator<InternalRow> batch = java.util.Collections.emptyIterator();
 
@@ -183,11 +192,12 @@ public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> imp
 
     private Iterator<InternalRow> scoreBatch(Network net, Iterator<InternalRow> source) {
       int d = arch.inputs();
-      List<InternalRow> kept = new ArrayList<>(SCORING_BATCH);
-      int[] slot = new int[SCORING_BATCH]; // the row's index in the batch matrix, -1 for an invalid kept row
-      float[] x = new float[SCORING_BATCH * d];
+      int size = net.engine().scoringBatch(d);
+      List<InternalRow> kept = new ArrayList<>(size);
+      int[] slot = new int[size]; // the row's index in the batch matrix, -1 for an invalid kept row
+      float[] x = new float[size * d];
       int valid = 0;
-      while (source.hasNext() && kept.size() < SCORING_BATCH) {
+      while (source.hasNext() && kept.size() < size) {
         InternalRow r = source.next();
         String problem = Rows.copyVector(r, featureIndex, d, x, valid * d);
         if (problem == null) {
@@ -205,13 +215,21 @@ public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> imp
           kept.add(r.copy());
         }
       }
-      Matrix o = valid == 0 ? null : net.forward(Matrix.wrap(java.util.Arrays.copyOf(x, valid * d), valid, d),
-          Layer.Pass.INFERENCE);
-      double[] nan = new double[arch.outputs()];
+      int k = arch.outputs();
+      float[] o = valid == 0 ? null : net.forward(net.engine().fromFloats(java.util.Arrays.copyOf(x, valid * d),
+          valid, d, false), Layer.Pass.INFERENCE).toFloats();
+      double[] nan = new double[k];
       java.util.Arrays.fill(nan, Double.NaN);
       List<InternalRow> out = new ArrayList<>(kept.size());
       for (int i = 0; i < kept.size(); i++) {
-        Object[] extra = Outputs.of(slot[i] < 0 ? nan : o.row(slot[i]), classification);
+        double[] row = nan;
+        if (slot[i] >= 0) {
+          row = new double[k];
+          for (int j = 0; j < k; j++) {
+            row[j] = o[slot[i] * k + j];
+          }
+        }
+        Object[] extra = Outputs.of(row, classification);
         out.add(new JoinedRow(kept.get(i), new GenericInternalRow(extra)));
       }
       return out.iterator();

@@ -11,14 +11,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class ActivationTest {
   /** Random float64 inputs kept away from 0, where ReLU-family derivatives jump. */
-  static Matrix inputs(long seed, boolean precise) {
+  static Matrix inputs(Engine e, long seed, boolean precise) {
     Random r = new Random(seed);
-    Matrix z = Matrix.zeros(6, 7, precise);
-    for (int i = 0; i < z.size(); i++) {
+    double[] z = new double[6 * 7];
+    for (int i = 0; i < z.length; i++) {
       double v = r.nextGaussian() * 2;
-      z.set(i, Math.abs(v) < 0.05 ? v + Math.copySign(0.1, v) : v);
+      z[i] = Math.abs(v) < 0.05 ? v + Math.copySign(0.1, v) : v;
     }
-    return z;
+    return e.fromDoubles(z, 6, 7, precise);
   }
 
   static double weightedSum(Activation a, Matrix z, Matrix g) {
@@ -36,9 +36,17 @@ class ActivationTest {
       "swish(2.5)"})
   void backwardMatchesFiniteDifferences(String spec) {
     Activation a = Activation.parse(spec);
-    for (boolean precise : new boolean[] {true, false}) {
-      Matrix z = inputs(spec.hashCode(), precise);
-      Matrix g = inputs(7, precise);
+    for (Engine e : NetworkTest.ENGINES) {
+      for (boolean precise : new boolean[] {true, false}) {
+        check(a, spec, e, precise);
+      }
+    }
+  }
+
+  private static void check(Activation a, String spec, Engine e, boolean precise) {
+    {
+      Matrix z = inputs(e, spec.hashCode(), precise);
+      Matrix g = inputs(e, 7, precise);
       Matrix act = z.like(z.rows, z.cols);
       a.forward(z, act);
       Matrix analytic = z.like(z.rows, z.cols);
@@ -53,15 +61,23 @@ class ActivationTest {
         z.set(i, orig);
         double numeric = (up - down) / (2 * h);
         double tolerance = precise ? 1e-7 + 1e-6 * Math.abs(numeric) : 2e-2 + 2e-2 * Math.abs(numeric);
-        assertEquals(numeric, analytic.get(i), tolerance, spec + (precise ? " double" : " float") + " at " + orig);
+        assertEquals(numeric, analytic.get(i), tolerance, e + " " + spec + (precise ? " double" : " float") + " at "
+            + orig);
       }
     }
   }
 
+  /** The activation of {@code x}, checked to be the same on both engines. */
   static double f(String spec, double x) {
-    Matrix out = Matrix.zeros(1, 1, true);
-    Activation.parse(spec).forward(Matrix.wrap(new double[] {x}, 1, 1), out);
-    return out.get(0);
+    double[] values = new double[NetworkTest.ENGINES.length];
+    for (int i = 0; i < values.length; i++) {
+      Engine e = NetworkTest.ENGINES[i];
+      Matrix out = e.zeros(1, 1, true);
+      Activation.parse(spec).forward(e.fromDoubles(new double[] {x}, 1, 1, true), out);
+      values[i] = out.get(0);
+    }
+    assertEquals(values[0], values[1], 1e-12, spec + " at " + x + " on jvm and nd4j");
+    return values[0];
   }
 
   @Test

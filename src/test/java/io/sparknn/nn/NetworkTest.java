@@ -15,14 +15,21 @@ import org.junit.jupiter.params.provider.CsvSource;
 class NetworkTest {
   static final int[] NONE = {};
 
-  /** A 7-row batch of 4 inputs; slot 1 holds a category index 0..2 when {@code nominal}. */
-  static Matrix batch(int rows, int cols, long seed, boolean precise, boolean nominal) {
+  /** Both engines: every check in this package runs on each. */
+  static final Engine[] ENGINES = {Engine.jvm(), Engine.nd4j()};
+
+  /** A batch of random inputs; slot 1 holds a category index 0..2 when {@code nominal}. */
+  static Matrix batch(Engine e, int rows, int cols, long seed, boolean precise, boolean nominal) {
     Random r = new Random(seed);
-    Matrix x = Matrix.zeros(rows, cols, precise);
-    for (int i = 0; i < x.size(); i++) {
-      x.set(i, nominal && i % cols == 1 ? (i / cols) % 3 : r.nextGaussian());
+    double[] x = new double[rows * cols];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = nominal && i % cols == 1 ? (i / cols) % 3 : r.nextGaussian();
     }
-    return x;
+    return e.fromDoubles(x, rows, cols, precise);
+  }
+
+  static Matrix batch(int rows, int cols, long seed, boolean precise, boolean nominal) {
+    return batch(Engine.jvm(), rows, cols, seed, precise, nominal);
   }
 
   static Architecture arch(String act, String norm, boolean residual, boolean nominal, double dropout, int out) {
@@ -31,22 +38,27 @@ class NetworkTest {
   }
 
   /** Weighted loss of a training pass (dropout masks from a fresh Random(7)); back-propagates when asked. */
-  static double loss(Network net, Loss loss, Matrix x, double[][] y, double[] w, boolean backward) {
+  static double loss(Network net, Loss loss, Matrix x, Matrix y, Matrix w, boolean backward) {
     Matrix out = net.forward(x, new Layer.Pass(true, new Random(7)));
-    double[][] rows = new double[out.rows][];
-    for (int i = 0; i < out.rows; i++) {
-      rows[i] = out.row(i);
-    }
-    double[][] g = new double[out.rows][out.cols];
-    double value = loss.compute(rows, y, w, g);
+    Matrix g = out.like(out.rows, out.cols);
+    double value = loss.compute(out, y, w, g);
     if (backward) {
-      Matrix gm = out.like(out.rows, out.cols);
-      for (int i = 0; i < out.size(); i++) {
-        gm.set(i, g[i / out.cols][i % out.cols]);
-      }
-      net.backward(gm);
+      net.backward(g);
     }
     return value;
+  }
+
+  /** Targets for 7 rows: one-hot classes i % k, or i·0.3 − 1. */
+  static double[] targets(int rows, int outputs, boolean classification) {
+    double[] y = new double[rows * outputs];
+    for (int i = 0; i < rows; i++) {
+      if (classification) {
+        y[i * outputs + i % outputs] = 1;
+      } else {
+        y[i] = i * 0.3 - 1;
+      }
+    }
+    return y;
   }
 
   @ParameterizedTest
@@ -62,19 +74,19 @@ class NetworkTest {
       "tanh,none,false,false,0.3,crossEntropy"})
   void everyParameterGradientMatchesFiniteDifferences(String act, String norm, boolean residual, boolean nominal,
       double dropout, String lossSpec) {
+    for (Engine e : ENGINES) {
+      gradientCheck(e, act, norm, residual, nominal, dropout, lossSpec);
+    }
+  }
+
+  private static void gradientCheck(Engine e, String act, String norm, boolean residual, boolean nominal,
+      double dropout, String lossSpec) {
     Loss loss = Loss.parse(lossSpec, lossSpec.equals("crossEntropy") ? 0.1 : 0.0);
     int outputs = loss.classification() ? 3 : 1;
-    Network net = arch(act, norm, residual, nominal, dropout, outputs).build(true, 11);
-    Matrix x = batch(7, 4, 3, true, nominal);
-    double[][] y = new double[7][outputs];
-    for (int i = 0; i < 7; i++) {
-      if (loss.classification()) {
-        y[i][i % outputs] = 1;
-      } else {
-        y[i][0] = i * 0.3 - 1;
-      }
-    }
-    double[] w = {1, 2, 0.5, 1, 1, 3, 1};
+    Network net = arch(act, norm, residual, nominal, dropout, outputs).build(e, true, 11);
+    Matrix x = batch(e, 7, 4, 3, true, nominal);
+    Matrix y = e.fromDoubles(targets(7, outputs, loss.classification()), 7, outputs, true);
+    Matrix w = e.fromDoubles(new double[] {1, 2, 0.5, 1, 1, 3, 1}, 7, 1, true);
     loss(net, loss, x, y, w, true);
     double h = 1e-6;
     int checked = 0;
@@ -92,7 +104,7 @@ class NetworkTest {
         p.value().set(i, orig);
         double numeric = (up - down) / (2 * h);
         assertEquals(numeric, analytic.get(i), 1e-6 + 1e-5 * Math.abs(numeric),
-            act + " " + norm + " " + lossSpec + " " + p.name() + "[" + i + "]");
+            e + " " + act + " " + norm + " " + lossSpec + " " + p.name() + "[" + i + "]");
         checked++;
       }
     }
@@ -103,10 +115,10 @@ class NetworkTest {
   void dropoutIsOffAtInference() {
     Network net = arch("relu", "none", false, false, 0.5, 2).build(false, 1);
     Matrix x = batch(10, 4, 5, false, false);
-    double[] a = net.forward(x, new Layer.Pass(false, new Random(1))).row(3);
-    double[] b = net.forward(x, new Layer.Pass(false, new Random(2))).row(3);
+    double[] a = net.forward(x, new Layer.Pass(false, new Random(1))).toDoubles();
+    double[] b = net.forward(x, new Layer.Pass(false, new Random(2))).toDoubles();
     assertArrayEquals(a, b, "two inference passes are identical");
-    assertFalse(java.util.Arrays.equals(a, net.forward(x, new Layer.Pass(true, new Random(3))).row(3)),
+    assertFalse(java.util.Arrays.equals(a, net.forward(x, new Layer.Pass(true, new Random(3))).toDoubles()),
         "training applies dropout");
   }
 
@@ -120,7 +132,7 @@ class NetworkTest {
     // after many passes over one batch the running statistics equal the batch's (variance unbiased: n/(n-1))
     Matrix one = Matrix.zeros(1, 4, false);
     for (int r = 0; r < 64; r += 21) {
-      one.setRow(0, x.f, r);
+      one.load(x.toFloats(), r * 4);
       double[] alone = net.forward(one, Layer.Pass.INFERENCE).row(0);
       double[] inBatch = net.forward(x, Layer.Pass.INFERENCE).row(r);
       assertArrayEquals(inBatch, alone, 1e-5, "a row scores the same alone and in a batch");
@@ -171,8 +183,8 @@ class NetworkTest {
     assertArrayEquals(net.forward(x, Layer.Pass.INFERENCE).row(4), copy.forward(x, Layer.Pass.INFERENCE).row(4));
     Matrix badIndex = x.copy();
     badIndex.set(4 * 4 + 1, 3);
-    assertEquals(1, a.invalidSlot(badIndex.f, 4));
-    assertEquals(-1, a.invalidSlot(x.f, 4));
+    assertEquals(1, a.invalidSlot(badIndex.toFloats(), 4));
+    assertEquals(-1, a.invalidSlot(x.toFloats(), 4));
     String msg = assertThrows(IllegalArgumentException.class, () -> net.forward(badIndex, Layer.Pass.INFERENCE))
         .getMessage();
     assertTrue(msg.contains("slot 1") && msg.contains("3 categories"), msg);

@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""PyTorch peer for the engine benchmark: the same MLP, data shape, batch size, optimizer and one CPU thread.
+
+Usage: torch_mlp.py HIDDEN ROWS BATCH EPOCHS [SCORE_ROWS]
+  HIDDEN  hidden widths joined by '-', e.g. 64-64 (input 20, output 3 as in the Java benchmark)
+Prints one JSON line: {"torch": version, "train_rows_per_s": ..., "score_rows_per_s": ...}.
+Training rows/s is the median over epochs after the first (warm-up); scoring is forward + softmax in batches of
+4096 rows under torch.no_grad(), best of 3 passes over SCORE_ROWS rows. Exit code 3 when PyTorch is missing.
+"""
+import json
+import sys
+import time
+
+try:
+    import numpy as np
+    import torch
+except ImportError as e:  # the Java side prints the column as absent with this reason
+    print(json.dumps({"error": "PyTorch is not installed (%s); apt-get install python3-torch" % e}))
+    sys.exit(3)
+
+FEATURES, CLASSES = 20, 3
+
+
+def data(rows, seed):
+    """Two Gaussian clusters per class around N(0, 0.8^2) centres, as NeuralBenchmarks.synthetic."""
+    centres = np.random.RandomState(2026).normal(0, 0.8, (6, FEATURES))
+    r = np.random.RandomState(seed)
+    cluster = r.randint(0, 6, rows)
+    x = centres[cluster] + r.normal(size=(rows, FEATURES))
+    return torch.tensor(x, dtype=torch.float32), torch.tensor(cluster % 3, dtype=torch.long)
+
+
+def main():
+    hidden = [int(h) for h in sys.argv[1].split("-")]
+    rows, batch, epochs = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+    score_rows = int(sys.argv[5]) if len(sys.argv) > 5 else 1_000_000
+    torch.set_num_threads(1)
+    torch.manual_seed(42)
+    layers, width = [], FEATURES
+    for h in hidden:
+        layers += [torch.nn.Linear(width, h), torch.nn.ReLU()]
+        width = h
+    net = torch.nn.Sequential(*layers, torch.nn.Linear(width, CLASSES))
+    opt = torch.optim.Adam(net.parameters(), lr=0.003)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    x, y = data(rows, 1)
+    seconds = []
+    for _ in range(epochs):
+        t0 = time.perf_counter()
+        order = torch.randperm(rows)
+        for s in range(0, rows, batch):
+            idx = order[s:s + batch]
+            opt.zero_grad()
+            loss = loss_fn(net(x[idx]), y[idx])
+            loss.backward()
+            opt.step()
+        seconds.append(time.perf_counter() - t0)
+    train = rows / float(np.median(seconds[1:] if len(seconds) > 1 else seconds))
+    xs, _ = data(score_rows, 4)
+    best = float("inf")
+    with torch.no_grad():
+        for _ in range(3):
+            t0 = time.perf_counter()
+            for s in range(0, score_rows, 4096):
+                torch.softmax(net(xs[s:s + 4096]), dim=1)
+            best = min(best, time.perf_counter() - t0)
+    print(json.dumps({"torch": torch.__version__, "train_rows_per_s": train,
+                      "score_rows_per_s": score_rows / best}))
+
+
+if __name__ == "__main__":
+    main()

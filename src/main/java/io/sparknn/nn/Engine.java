@@ -1,0 +1,288 @@
+package io.sparknn.nn;
+
+import java.util.Locale;
+
+/**
+ * The seam between the layers and the arithmetic. Every layer, loss, optimizer and augmentation expresses its
+ * forward and backward pass through this one small set of matrix operations; two engines implement them:
+ * <ul>
+ *   <li>{@code jvm} ({@link JvmEngine}): Java float/double arrays, OpenBLAS {@code cblas_sgemm} for products and
+ *   loops the JIT vectorizes for the rest. Fastest on a CPU.</li>
+ *   <li>{@code nd4j} ({@link Nd4jEngine}): ND4J arrays and libnd4j ops (their {@code *_bp} backward ops where they
+ *   exist). The same calls run on the CPU with {@code nd4j-native} and on a GPU with the {@code cuda} profile's
+ *   backend.</li>
+ * </ul>
+ * Operations take their output matrix as the last argument; an output may be one of the inputs (in place) unless
+ * the method says otherwise. All matrices of one call belong to this engine and have one precision.
+ */
+public abstract class Engine {
+  /** Accepted names of the {@code engine} param. */
+  public static final String[] NAMES = {"auto", "jvm", "nd4j"};
+
+  /** Element-wise functions of {@link #map}; {@code a} is the call's argument. */
+  public enum Fn {
+    /** x². */
+    SQUARE,
+    /** 1/√(x + a). */
+    RSQRT,
+    /** log(max(x, a)). */
+    LOG,
+    /** sign(x) ∈ {−1, 0, 1}. */
+    SIGN,
+    /** |x|. */
+    ABS,
+    /** min(x, a). */
+    MIN,
+    /** clamp(x, −a, a). */
+    CLIP,
+    /** 0 where |x| < a, else x (flushes values that would become subnormal floats). */
+    FLUSH
+  }
+
+  /** The {@code jvm} engine. */
+  public static Engine jvm() {
+    return JvmEngine.INSTANCE;
+  }
+
+  /** The {@code nd4j} engine (loads ND4J and its backend on first use). */
+  public static Engine nd4j() {
+    return Nd4jEngine.instance();
+  }
+
+  /**
+   * The engine for a param value: {@code jvm}, {@code nd4j}, or {@code auto} = {@code nd4j} when ND4J's CUDA
+   * backend is on the classpath and sees a device, else {@code jvm}. Call it where the work runs (in the task).
+   */
+  public static Engine of(String name) {
+    return switch (name.toLowerCase(Locale.ROOT)) {
+      case "jvm" -> jvm();
+      case "nd4j" -> nd4j();
+      case "auto" -> Nd4jEngine.cudaDevices() > 0 ? nd4j() : jvm();
+      default -> throw new IllegalArgumentException("unknown engine '" + name + "'; supported: "
+          + String.join(", ", NAMES));
+    };
+  }
+
+  /** The engine's name, {@code jvm} or {@code nd4j}. */
+  public abstract String name();
+
+  /** Rows per scoring batch: enough work per native call for this engine. */
+  public abstract int scoringBatch(int inputs);
+
+  // ---- storage and host transfer
+
+  /** A zero matrix. */
+  public abstract Matrix zeros(int rows, int cols, boolean precise);
+
+  /** A matrix with {@code values} (row-major); the {@code jvm} engine wraps a float array without copying. */
+  public abstract Matrix fromFloats(float[] values, int rows, int cols, boolean precise);
+
+  /** A matrix with {@code values} (row-major); the {@code jvm} engine wraps a double array without copying. */
+  public abstract Matrix fromDoubles(double[] values, int rows, int cols, boolean precise);
+
+  /** {@code buffer} when it has this shape, precision and engine, else a new zero matrix (contents stale). */
+  public final Matrix reuse(Matrix buffer, int rows, int cols, boolean precise) {
+    return buffer != null && buffer.engine() == this && buffer.rows == rows && buffer.cols == cols
+        && buffer.precise() == precise ? buffer : zeros(rows, cols, precise);
+  }
+
+  abstract float[] floats(Matrix m);
+
+  abstract double[] doubles(Matrix m);
+
+  abstract double get(Matrix m, int i);
+
+  abstract void set(Matrix m, int i, double v);
+
+  abstract void load(Matrix m, float[] source, int from);
+
+  /** dst = src. */
+  public abstract void copy(Matrix src, Matrix dst);
+
+  /** Every value of {@code m} = v. */
+  public abstract void fill(Matrix m, double v);
+
+  // ---- products, linear combinations, broadcasts, reductions
+
+  /** c = α·op(a)·op(b) + β·c, op transposing when asked; c may not alias a or b. */
+  public final void gemm(Matrix a, boolean ta, Matrix b, boolean tb, Matrix c, double alpha, double beta) {
+    same(a, b, c);
+    int m = ta ? a.cols : a.rows;
+    int k = ta ? a.rows : a.cols;
+    int n = tb ? b.rows : b.cols;
+    if (k != (tb ? b.cols : b.rows) || c.rows != m || c.cols != n) {
+      throw new IllegalArgumentException("gemm shapes: " + a + (ta ? "ᵀ" : "") + " · " + b + (tb ? "ᵀ" : "")
+          + " -> " + c);
+    }
+    if (m == 0 || n == 0) {
+      return;
+    }
+    if (k == 0) {
+      affine(c, beta, 0, c);
+      return;
+    }
+    product(a, ta, b, tb, c, alpha, beta, m, n, k);
+  }
+
+  /** {@link #gemm} after the checks, with m × k · k × n and every size > 0. */
+  abstract void product(Matrix a, boolean ta, Matrix b, boolean tb, Matrix c, double alpha, double beta, int m,
+      int n, int k);
+
+  /** out = α·x + β·y (same shapes). */
+  public abstract void linear(double alpha, Matrix x, double beta, Matrix y, Matrix out);
+
+  /** out = scale·x + shift. */
+  public abstract void affine(Matrix x, double scale, double shift, Matrix out);
+
+  /** out = x ∘ y (element-wise product). */
+  public abstract void multiply(Matrix x, Matrix y, Matrix out);
+
+  /**
+   * out = x ⊕ v with v broadcast: a 1 × cols {@code v} applies per column (to every row), a rows × 1 {@code v}
+   * per row; ⊕ is a product when {@code multiply}, else a sum.
+   */
+  public final void broadcast(Matrix x, Matrix v, boolean multiply, Matrix out) {
+    same(x, v, out);
+    boolean perColumn = v.rows == 1 && v.cols == x.cols;
+    if (!perColumn && !(v.cols == 1 && v.rows == x.rows) || out.rows != x.rows || out.cols != x.cols) {
+      throw new IllegalArgumentException("cannot broadcast " + v + " over " + x + " into " + out);
+    }
+    broadcast(x, v, perColumn, multiply, out);
+  }
+
+  /** {@link #broadcast} after the checks; {@code perColumn} when v is 1 × cols. */
+  abstract void broadcast(Matrix x, Matrix v, boolean perColumn, boolean multiply, Matrix out);
+
+  /** Column sums into the 1 × cols {@code out} ({@code overRows}), or row sums into the rows × 1 {@code out}. */
+  public final void sum(Matrix x, boolean overRows, Matrix out) {
+    same(x, out);
+    if (overRows ? out.size() != x.cols : out.size() != x.rows) {
+      throw new IllegalArgumentException("cannot sum " + x + (overRows ? " over rows" : " over columns") + " into "
+          + out);
+    }
+    if (x.size() == 0) {
+      fill(out, 0);
+    } else {
+      sums(x, overRows, out);
+    }
+  }
+
+  /** {@link #sum} after the checks, on a non-empty x. */
+  abstract void sums(Matrix x, boolean overRows, Matrix out);
+
+  /** Σ x ∘ y over every value, in double precision (a host scalar). */
+  public abstract double dot(Matrix x, Matrix y);
+
+  /** out = f(x) element-wise with argument {@code a}. */
+  public abstract void map(Matrix x, Fn f, double a, Matrix out);
+
+  // ---- activations and softmax
+
+  /** out = act(z). */
+  public abstract void activate(Activation act, Matrix z, Matrix out);
+
+  /** out = g ∘ act'(z), given z, a = act(z) and the upstream gradient g; out may alias g. */
+  public abstract void activateBackward(Activation act, Matrix z, Matrix a, Matrix g, Matrix out);
+
+  /** Row-wise softmax, numerically stable. */
+  public abstract void softmax(Matrix z, Matrix out);
+
+  // ---- random values
+
+  /** Each value 1/keep with probability {@code keep}, else 0 (an inverted-dropout mask), from {@code seed}. */
+  public abstract void dropoutMask(Matrix out, double keep, long seed);
+
+  /** Each value N(0, std²), from {@code seed}. */
+  public abstract void gaussian(Matrix out, double std, long seed);
+
+  // ---- rows and columns
+
+  /** out row i = src row rows[i]. */
+  public final void gatherRows(Matrix src, int[] rows, Matrix out) {
+    same(src, out);
+    if (out.rows != rows.length || out.cols != src.cols) {
+      throw new IllegalArgumentException("cannot gather " + rows.length + " rows of " + src + " into " + out);
+    }
+    if (rows.length > 0 && src.cols > 0) {
+      gather(src, rows, out);
+    }
+  }
+
+  /** dst row rows[i] += src row i (repeated indices accumulate). */
+  public final void scatterAddRows(Matrix src, int[] rows, Matrix dst) {
+    same(src, dst);
+    if (src.rows != rows.length || src.cols != dst.cols) {
+      throw new IllegalArgumentException("cannot scatter-add " + src + " into " + dst);
+    }
+    if (rows.length > 0 && src.cols > 0) {
+      scatterAdd(src, rows, dst);
+    }
+  }
+
+  /** dst column (to + i) = src column cols[i], for every row; src and dst have the same number of rows. */
+  public final void copyColumns(Matrix src, int[] cols, Matrix dst, int to) {
+    same(src, dst);
+    if (src.rows != dst.rows || to < 0 || to + cols.length > dst.cols) {
+      throw new IllegalArgumentException("cannot copy " + cols.length + " columns of " + src + " into " + dst
+          + " at column " + to);
+    }
+    if (cols.length > 0 && src.rows > 0) {
+      columns(src, cols, dst, to);
+    }
+  }
+
+  /** {@link #gatherRows} after the checks, non-empty. */
+  abstract void gather(Matrix src, int[] rows, Matrix out);
+
+  /** {@link #scatterAddRows} after the checks, non-empty. */
+  abstract void scatterAdd(Matrix src, int[] rows, Matrix dst);
+
+  /** {@link #copyColumns} after the checks, non-empty. */
+  abstract void columns(Matrix src, int[] cols, Matrix dst, int to);
+
+  // ---- optimizer
+
+  /**
+   * The scalars of one Adam step.
+   *
+   * @param gradScale factor on the gradient (global-norm clipping)
+   * @param beta1 first-moment decay β₁
+   * @param beta2 second-moment decay β₂
+   * @param step lr/(1−β₁ᵗ)
+   * @param root 1/√(1−β₂ᵗ)
+   * @param epsilon ε
+   * @param keep 1 − lr·weightDecay (adamw), else 1
+   */
+  public record AdamStep(double gradScale, double beta1, double beta2, double step, double root, double epsilon,
+      double keep) {}
+
+  /**
+   * One fused Adam step: g' = gradScale·g; m = β₁m + (1−β₁)g'; v = β₂v + (1−β₂)g'²;
+   * w = keep·w − step·m / (√v·root + ε).
+   */
+  public abstract void adam(Matrix w, Matrix g, Matrix m, Matrix v, AdamStep s);
+
+  /** Checks that every matrix belongs to this engine and has the precision of the first. */
+  final void same(Matrix... ms) {
+    for (Matrix m : ms) {
+      if (m.engine() != this || m.precise() != ms[0].precise()) {
+        throw new IllegalArgumentException("matrices of different engines or precisions in one " + name()
+            + " operation: " + java.util.Arrays.toString(ms));
+      }
+    }
+  }
+
+  /** A contiguous run of column indices {@code from .. from + width − 1}. */
+  public static int[] range(int from, int width) {
+    int[] r = new int[width];
+    for (int i = 0; i < width; i++) {
+      r[i] = from + i;
+    }
+    return r;
+  }
+
+  @Override
+  public String toString() {
+    return name();
+  }
+}

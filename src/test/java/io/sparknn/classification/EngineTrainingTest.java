@@ -1,0 +1,130 @@
+package io.sparknn.classification;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparknn.evaluation.MetricsEvaluator;
+import io.sparknn.feature.CategoricalEncoder;
+import io.sparknn.feature.Standardizer;
+import io.sparknn.feature.StratifiedSplitter;
+import io.sparknn.regression.NeuralRegressionModel;
+import io.sparknn.regression.NeuralRegressor;
+import io.sparknn.testing.SparkTestBase;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.feature.StringIndexer;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructField;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The {@code nd4j} engine (ND4J ops on nd4j-native, the calls a GPU runs) trains the bundled real data sets with
+ * default params as well as the {@code jvm} engine, and saved models score the same whichever engine trained or
+ * scores them.
+ */
+class EngineTrainingTest extends SparkTestBase {
+  /**
+   * A bundled table split 80/20 (stratified, seed 42) into {train, test}: string columns index-encoded (embeddings),
+   * numbers z-scored, the label indexed ({@code positive} = null) or 1.0 for {@code positive}.
+   */
+  private Dataset<Row>[] table(String file, String label, String positive) {
+    Dataset<Row> raw = spark.read().option("header", "true").option("inferSchema", "true")
+        .csv("examples/data/" + file);
+    raw = raw.toDF(Arrays.stream(raw.columns()).map(c -> c.replace('.', '_')).toArray(String[]::new));
+    Dataset<Row> labelled = positive == null
+        ? new StringIndexer().setInputCol(label).setOutputCol("label").fit(raw).transform(raw)
+        : raw.withColumn("label", col(label).equalTo(positive).cast("double"));
+    List<StructField> inputs = Arrays.stream(raw.schema().fields()).filter(f -> !f.name().equals(label)).toList();
+    String[] strings = inputs.stream().filter(f -> f.dataType() instanceof StringType).map(StructField::name)
+        .toArray(String[]::new);
+    String[] numbers = inputs.stream().filter(f -> !(f.dataType() instanceof StringType)).map(StructField::name)
+        .toArray(String[]::new);
+    String[] encoded = Arrays.stream(strings).map(c -> "e_" + c).toArray(String[]::new);
+    String[] scaled = Arrays.stream(numbers).map(c -> "z_" + c).toArray(String[]::new);
+    String[] assembled = java.util.stream.Stream.of(encoded, scaled).flatMap(Arrays::stream).toArray(String[]::new);
+    Dataset<Row>[] parts = new StratifiedSplitter().setWeights(0.8, 0.2).setSeed(42).split(labelled);
+    PipelineStage[] stages = strings.length == 0
+        ? new PipelineStage[] {new Standardizer().setInputCols(numbers).setOutputCols(scaled)}
+        : new PipelineStage[] {new CategoricalEncoder().setInputCols(strings).setOutputCols(encoded)
+            .setEncoding("index").setHandleInvalid("keep"),
+            new Standardizer().setInputCols(numbers).setOutputCols(scaled).setHandleInvalid("keep")};
+    Pipeline prep = new Pipeline().setStages(java.util.stream.Stream.concat(Arrays.stream(stages), java.util.stream
+        .Stream.of(new VectorAssembler().setInputCols(assembled).setOutputCol("features")))
+        .toArray(PipelineStage[]::new));
+    var model = prep.fit(parts[0]);
+    parts[0] = model.transform(parts[0]).select("label", "features").cache();
+    parts[1] = model.transform(parts[1]).select("label", "features").cache();
+    return parts;
+  }
+
+  private static double metric(NeuralClassificationModel m, Dataset<Row> test, String name) {
+    return new MetricsEvaluator().setMetricName(name).evaluate(m.transform(test));
+  }
+
+  @Test
+  void nd4jTrainsLetterAndChurnWithinOneHundredthOfJvm() throws Exception {
+    Dataset<Row>[] letter = table("letter.csv", "lettr", null);
+    NeuralClassificationModel jvm = new NeuralClassifier().setEngine("jvm").fit(letter[0]);
+    NeuralClassificationModel nd4j = new NeuralClassifier().setEngine("nd4j").fit(letter[0]);
+    double a = metric(jvm, letter[1], "accuracy");
+    double b = metric(nd4j, letter[1], "accuracy");
+    assertTrue(a >= 0.94 && Math.abs(a - b) <= 0.01, "letter accuracy: jvm " + a + ", nd4j " + b);
+
+    // a model trained by nd4j scores the same on jvm (and back), also after save/load
+    String saved = path("letter-nd4j");
+    nd4j.write().overwrite().save(saved);
+    NeuralClassificationModel loaded = NeuralClassificationModel.load(saved);
+    assertEquals("nd4j", loaded.getEngine(), "the engine param is saved like every param");
+    List<Row> onNd4j = nd4j.transform(letter[1]).select("rawPrediction", "prediction").collectAsList();
+    List<Row> onJvm = loaded.setEngine("jvm").transform(letter[1]).select("rawPrediction", "prediction")
+        .collectAsList();
+    assertSameScores(onNd4j, onJvm, "nd4j-trained letter model scored by nd4j and by jvm");
+
+    Dataset<Row>[] churn = table("wa_churn.csv", "churn", "Yes");
+    NeuralClassificationModel jvmChurn = new NeuralClassifier().setEngine("jvm").fit(churn[0]);
+    NeuralClassificationModel nd4jChurn = new NeuralClassifier().setEngine("nd4j").fit(churn[0]);
+    double c = metric(jvmChurn, churn[1], "auc");
+    double d = metric(nd4jChurn, churn[1], "auc");
+    assertTrue(c >= 0.82 && Math.abs(c - d) <= 0.01, "wa_churn AUC: jvm " + c + ", nd4j " + d);
+    assertTrue(jvmChurn.architecture().nominalSlots().length > 0, "wa_churn trains embeddings on both engines");
+    String churnPath = path("churn-jvm");
+    jvmChurn.write().overwrite().save(churnPath);
+    NeuralClassificationModel back = NeuralClassificationModel.load(churnPath).setEngine("nd4j");
+    assertSameScores(jvmChurn.transform(churn[1]).select("rawPrediction", "prediction").collectAsList(),
+        back.transform(churn[1]).select("rawPrediction", "prediction").collectAsList(),
+        "jvm-trained churn model (embeddings) scored by jvm and, after load, by nd4j");
+  }
+
+  private static void assertSameScores(List<Row> a, List<Row> b, String what) {
+    assertEquals(a.size(), b.size(), what + ": rows");
+    for (int i = 0; i < a.size(); i++) {
+      double[] x = ((Vector) a.get(i).get(0)).toArray();
+      double[] y = ((Vector) b.get(i).get(0)).toArray();
+      for (int j = 0; j < x.length; j++) {
+        assertEquals(x[j], y[j], 1e-4 * Math.max(1, Math.abs(x[j])), what + ": row " + i + " logit " + j);
+      }
+    }
+  }
+
+  @Test
+  void regressorTrainsAndScoresOnNd4jWithMixupAndNoise() {
+    Dataset<Row>[] churn = table("wa_churn.csv", "churn", "Yes");
+    // the churn indicator as a regression target (a probability estimate), with every augmentation on nd4j
+    Dataset<Row> train = churn[0];
+    NeuralRegressor r = new NeuralRegressor().setEngine("nd4j").setMaxEpochs(10).setParam("mixup", 0.2)
+        .setParam("inputNoise", 0.05).setParam("dropout", 0.1).setParam("normalization", "batch")
+        .setParam("clipNorm", 1.0).setLabelCol("label");
+    NeuralRegressionModel m = r.fit(train);
+    double rmse = new MetricsEvaluator().setMetricName("rmse").evaluate(m.transform(churn[1]));
+    double jvmRmse = new MetricsEvaluator().setMetricName("rmse").evaluate(m.setEngine("jvm").transform(churn[1]));
+    assertEquals(rmse, jvmRmse, 1e-5, "one model, two scoring engines");
+    assertTrue(rmse < 0.41, "a churn-probability regression beats the constant (std 0.44): " + rmse);
+  }
+}
