@@ -3,11 +3,14 @@
 
 Usage: torch_mlp.py HIDDEN ROWS BATCH EPOCHS [SCORE_ROWS]
   HIDDEN  hidden widths joined by '-', e.g. 64-64 (input 20, output 3 as in the Java benchmark)
-Prints one JSON line: {"torch": version, "train_rows_per_s": ..., "score_rows_per_s": ...}.
+Prints one JSON line: {"torch": version, "blas": the libblas it runs on, "train_rows_per_s": ...,
+"score_rows_per_s": ...}. Install an optimized BLAS first (apt-get install libopenblas0-pthread): Debian's PyTorch
+otherwise runs on the reference BLAS, 5x slower here.
 Training rows/s is the median over epochs after the first (warm-up); scoring is forward + softmax in batches of
 4096 rows under torch.no_grad(), best of 3 passes over SCORE_ROWS rows. Exit code 3 when PyTorch is missing.
 """
 import json
+import os
 import sys
 import time
 
@@ -64,7 +67,10 @@ def main():
             for s in range(0, score_rows, 4096):
                 torch.softmax(net(xs[s:s + 4096]), dim=1)
             best = min(best, time.perf_counter() - t0)
-    print(json.dumps({"torch": torch.__version__, "train_rows_per_s": train,
+    # Debian's PyTorch calls whatever libblas.so.3 points to: the reference BLAS unless an optimized one
+    # (apt-get install libopenblas0-pthread) is installed; report which, since it decides the speed
+    blas = os.path.realpath("/etc/alternatives/libblas.so.3-x86_64-linux-gnu")
+    print(json.dumps({"torch": torch.__version__, "blas": blas, "train_rows_per_s": train,
                       "score_rows_per_s": score_rows / best}))
 
 

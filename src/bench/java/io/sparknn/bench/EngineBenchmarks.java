@@ -136,6 +136,7 @@ final class EngineBenchmarks {
             Integer.toString(scoreRows)).redirectErrorStream(true);
         pb.environment().put("OMP_NUM_THREADS", "1");
         pb.environment().put("MKL_NUM_THREADS", "1");
+        pb.environment().put("OPENBLAS_NUM_THREADS", "1");
         Process p = pb.start();
         String last = null;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
@@ -146,6 +147,7 @@ final class EngineBenchmarks {
         }
         int code = p.waitFor();
         if (code == 0 && last != null && last.contains("train_rows_per_s")) {
+          System.out.println("  PyTorch peer: " + last);
           return new double[] {number(last, "train_rows_per_s"), number(last, "score_rows_per_s")};
         }
         if (code == 3) {

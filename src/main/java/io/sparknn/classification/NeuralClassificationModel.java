@@ -7,8 +7,8 @@ import org.apache.spark.ml.util.MLReader;
 
 /**
  * A fitted {@link NeuralClassifier}. {@code transform} appends {@code rawPrediction} (logits), {@code probability}
- * (softmax) and {@code prediction} (the most probable class) like Spark's classifiers, scoring batches of 4,096
- * rows inside {@code mapPartitions} with the weights broadcast once. {@link #summary()} is the training history
+ * (softmax) and {@code prediction} (the most probable class) like Spark's classifiers, scoring batches inside
+ * {@code mapPartitions} on the {@code engine} param's engine with the weights broadcast once. {@link #summary()} is the training history
  * and diagnosis, saved with the model.
  */
 public final class NeuralClassificationModel extends NeuralModel<NeuralClassificationModel> {

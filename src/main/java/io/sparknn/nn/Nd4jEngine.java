@@ -1,6 +1,11 @@
 package io.sparknn.nn;
 
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
@@ -31,6 +36,11 @@ final class Nd4jEngine extends Engine {
   private static final Logger LOG = LoggerFactory.getLogger(Nd4jEngine.class);
   private static final String CUDA_BACKEND = "org.nd4j.linalg.jcublas.JCublasBackend";
   private static volatile Nd4jEngine instance;
+  private static volatile Integer devices;
+  /** The per-thread scratch workspace of {@link #scoped}: sized by its first cycle, grown when a cycle needs more. */
+  private static final WorkspaceConfiguration SCRATCH = WorkspaceConfiguration.builder()
+      .policyAllocation(AllocationPolicy.OVERALLOCATE).overallocationLimit(0.2)
+      .policyLearning(LearningPolicy.FIRST_LOOP).policySpill(SpillPolicy.REALLOCATE).build();
 
   /** A matrix over a rank-2 ND4J array. */
   static final class Nd extends Matrix {
@@ -70,10 +80,19 @@ final class Nd4jEngine extends Engine {
   }
 
   /**
-   * Number of CUDA devices ND4J sees, or 0 when the CUDA backend is not on the classpath (then ND4J is not
-   * loaded at all).
+   * Number of CUDA devices ND4J sees (looked up once per JVM), or 0 when the CUDA backend is not on the classpath
+   * (then ND4J is not loaded at all) or cannot start (no driver: measured ~1 s once, then the jvm engine).
    */
   static int cudaDevices() {
+    Integer n = devices;
+    if (n == null) {
+      n = countCudaDevices();
+      devices = n;
+    }
+    return n;
+  }
+
+  private static int countCudaDevices() {
     try {
       Class.forName(CUDA_BACKEND, false, Nd4jEngine.class.getClassLoader());
     } catch (ClassNotFoundException e) {
@@ -117,6 +136,23 @@ final class Nd4jEngine extends Engine {
   @Override
   public Matrix zeros(int rows, int cols, boolean precise) {
     return wrap(Nd4j.create(type(precise), rows, cols));
+  }
+
+  @Override
+  public Matrix persistent(int rows, int cols, boolean precise) {
+    try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+      return zeros(rows, cols, precise);
+    }
+  }
+
+  @Override
+  public <T> T scoped(java.util.function.Supplier<T> work) {
+    if (Nd4j.getWorkspaceManager().anyWorkspaceActiveForCurrentThread()) {
+      return work.get(); // already inside a scope
+    }
+    try (MemoryWorkspace scratch = Nd4j.getWorkspaceManager().getAndActivateWorkspace(SCRATCH, "sparknn-scratch")) {
+      return work.get();
+    }
   }
 
   @Override

@@ -7,7 +7,7 @@ import org.apache.spark.ml.util.MLReader;
 
 /**
  * A fitted {@link NeuralRegressor}. {@code transform} appends {@code prediction} (in the label's units), scoring
- * batches of 4,096 rows inside {@code mapPartitions} with the weights broadcast once. {@link #summary()} is the
+ * batches inside {@code mapPartitions} on the {@code engine} param's engine with the weights broadcast once. {@link #summary()} is the
  * training history (losses in standardized units, validation RMSE in the label's units) and diagnosis.
  */
 public final class NeuralRegressionModel extends NeuralModel<NeuralRegressionModel> {

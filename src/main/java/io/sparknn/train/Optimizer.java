@@ -98,8 +98,9 @@ public final class Optimizer {
     double c2 = 1 - Math.pow(beta2, steps);
     if (state.isEmpty()) {
       for (Layer.Param p : params) {
-        state.add(p.trainable() ? new Matrix[] {p.grad().like(p.grad().rows, p.grad().cols),
-            p.grad().like(p.grad().rows, p.grad().cols)} : null);
+        Matrix g = p.grad();
+        state.add(p.trainable() ? new Matrix[] {g.engine().persistent(g.rows, g.cols, g.precise()),
+            g.engine().persistent(g.rows, g.cols, g.precise())} : null);
       }
     }
     for (int t = 0; t < params.size(); t++) {

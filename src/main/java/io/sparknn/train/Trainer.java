@@ -20,7 +20,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Trainer {
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
-  private static final int EVALUATION_BATCH = 4096;
 
   /**
    * Rows to train or validate on: features (row-major, {@code cols} per row), targets (one-hot or soft class
@@ -100,7 +99,7 @@ public final class Trainer {
     Engine engine = net.engine();
     boolean precise = net.precise();
     Matrix grad = null;
-    denseMask = null;
+    denseMask = denseMask(engine, train.cols(), precise);
     float[] best = null;
     double bestLoss = Double.POSITIVE_INFINITY;
     int bestEpoch = -1;
@@ -129,21 +128,27 @@ public final class Trainer {
         if (bw == 0) {
           continue;
         }
-        // one host-to-engine copy per batch; everything after it runs on the engine
-        Matrix x = engine.fromFloats(xs, rows, train.cols(), precise);
-        Matrix y = engine.fromDoubles(ys, rows, k, precise);
-        Matrix w = engine.fromDoubles(ws, rows, 1, precise);
-        augmentBatch(x, y, rng);
-        Matrix out = net.forward(x, new Layer.Pass(true, rng));
-        grad = engine.reuse(grad, out.rows, out.cols, precise);
-        double batchLoss = loss.compute(out, y, w, grad);
+        // one host-to-engine copy per batch; everything after it runs on the engine, in one scratch scope
+        Matrix[] gradient = {grad};
+        double stepLr = schedule.at(step++, totalSteps, settings.learningRate());
+        lr = stepLr;
+        double batchLoss = engine.scoped(() -> {
+          Matrix x = engine.fromFloats(xs, rows, train.cols(), precise);
+          Matrix y = engine.fromDoubles(ys, rows, k, precise);
+          Matrix w = engine.fromDoubles(ws, rows, 1, precise);
+          augmentBatch(x, y, rng);
+          Matrix out = net.forward(x, new Layer.Pass(true, rng));
+          gradient[0] = engine.reuse(gradient[0], out.rows, out.cols, precise);
+          double value = loss.compute(out, y, w, gradient[0]);
+          // a subnormal float gradient slows every product it enters (~100 cycles per operation): flush it
+          engine.map(gradient[0], Engine.Fn.FLUSH, 1e-30, gradient[0]);
+          net.backward(gradient[0]);
+          optimizer.step(net.params(), stepLr);
+          return value;
+        });
+        grad = gradient[0];
         lossSum += batchLoss * bw;
         weightSum += bw;
-        // a subnormal float gradient slows every product it enters (~100 cycles per operation): flush it
-        engine.map(grad, Engine.Fn.FLUSH, 1e-30, grad);
-        net.backward(grad);
-        lr = schedule.at(step++, totalSteps, settings.learningRate());
-        optimizer.step(net.params(), lr);
       }
       double trainLoss = lossSum / weightSum;
       if (!Double.isFinite(trainLoss)) {
@@ -180,13 +185,6 @@ public final class Trainer {
   private void augmentBatch(Matrix x, Matrix y, Random rng) {
     Augmentation a = augmentation;
     Engine e = x.engine();
-    if ((a.mixup() > 0 && x.rows > 1 || a.inputNoise() > 0) && denseMask == null && a.dense() != null) {
-      double[] mask = new double[x.cols];
-      for (int j = 0; j < mask.length; j++) {
-        mask[j] = a.dense()[j] ? 1 : 0;
-      }
-      denseMask = e.fromDoubles(mask, 1, x.cols, x.precise());
-    }
     if (a.mixup() > 0 && x.rows > 1) {
       double lambda = beta(a.mixup(), rng);
       lambda = Math.max(lambda, 1 - lambda); // each row stays mostly itself, so its categories stay its own
@@ -216,6 +214,19 @@ public final class Trainer {
     }
   }
 
+  /** 1 for the dense input slots, 0 for nominal ones (a row vector on the engine), or null when all are dense. */
+  private Matrix denseMask(Engine engine, int cols, boolean precise) {
+    boolean[] dense = augmentation.dense();
+    if (dense == null) {
+      return null;
+    }
+    double[] mask = new double[cols];
+    for (int j = 0; j < cols; j++) {
+      mask[j] = dense[j] ? 1 : 0;
+    }
+    return engine.fromDoubles(mask, 1, cols, precise); // made before any scope: it lasts the whole fit
+  }
+
   /** A Beta(α, α) draw from two Gamma(α) draws (Marsaglia–Tsang). */
   static double beta(double alpha, Random rng) {
     double a = gamma(alpha, rng);
@@ -238,17 +249,18 @@ public final class Trainer {
     }
   }
 
-  /** The network's outputs for every row of {@code ex}, without dropout, in batches. */
+  /** The network's outputs for every row of {@code ex}, without dropout, in the engine's scoring batches. */
   public double[][] predict(Examples ex) {
     double[][] out = new double[ex.rows()][];
-    for (int start = 0; start < ex.rows(); start += EVALUATION_BATCH) {
-      int end = Math.min(ex.rows(), start + EVALUATION_BATCH);
+    int batch = net.engine().scoringBatch(ex.cols());
+    for (int start = 0; start < ex.rows(); start += batch) {
+      int end = Math.min(ex.rows(), start + batch);
       float[] xs = java.util.Arrays.copyOfRange(ex.x(), start * ex.cols(), end * ex.cols());
-      Matrix o = net.forward(net.engine().fromFloats(xs, end - start, ex.cols(), net.precise()),
-          Layer.Pass.INFERENCE);
-      double[] values = o.toDoubles();
+      int rows = end - start;
+      double[] values = net.engine().scoped(() -> net.forward(net.engine().fromFloats(xs, rows, ex.cols(),
+          net.precise()), Layer.Pass.INFERENCE).toDoubles());
       for (int i = start; i < end; i++) {
-        out[i] = java.util.Arrays.copyOfRange(values, (i - start) * o.cols, (i - start + 1) * o.cols);
+        out[i] = java.util.Arrays.copyOfRange(values, (i - start) * net.outputs(), (i - start + 1) * net.outputs());
       }
     }
     return out;

@@ -216,8 +216,10 @@ public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> imp
         }
       }
       int k = arch.outputs();
-      float[] o = valid == 0 ? null : net.forward(net.engine().fromFloats(java.util.Arrays.copyOf(x, valid * d),
-          valid, d, false), Layer.Pass.INFERENCE).toFloats();
+      float[] input = java.util.Arrays.copyOf(x, valid * d);
+      int n = valid;
+      float[] o = n == 0 ? null : net.engine().scoped(() -> net.forward(net.engine().fromFloats(input, n, d, false),
+          Layer.Pass.INFERENCE).toFloats());
       double[] nan = new double[k];
       java.util.Arrays.fill(nan, Double.NaN);
       List<InternalRow> out = new ArrayList<>(kept.size());

@@ -142,6 +142,29 @@ class EngineParityTest {
   }
 
   @Test
+  void nd4jScratchScopesKeepTemporariesInOneWorkspaceAndBuffersOutside() {
+    Engine e = Engine.nd4j();
+    Matrix[] kept = new Matrix[2];
+    double sum = e.scoped(() -> {
+      Matrix scratch = e.zeros(64, 64, false).fill(2);
+      kept[0] = scratch;
+      kept[1] = e.reuse(null, 64, 64, false).fill(3);
+      assertTrue(((Nd4jEngine.Nd) scratch).a.isAttached(), "a temporary lives in the scope's workspace");
+      assertTrue(!((Nd4jEngine.Nd) kept[1]).a.isAttached(), "a reused buffer lives outside it");
+      return e.dot(scratch, kept[1]);
+    });
+    assertEquals(64 * 64 * 6.0, sum, 1e-6);
+    assertEquals(3.0, kept[1].get(5), 0.0, "the buffer survives the scope");
+    for (int i = 0; i < 100; i++) {
+      e.scoped(() -> e.zeros(128, 128, false).fill(1)); // 64 KB of scratch per scope
+    }
+    long size = org.nd4j.linalg.factory.Nd4j.getWorkspaceManager().getWorkspaceForCurrentThread("sparknn-scratch")
+        .getCurrentSize();
+    assertTrue(size > 0 && size < 1 << 20, "100 scopes reuse one workspace of " + size + " bytes, not 6.4 MB");
+    assertEquals(7.0, Engine.jvm().scoped(() -> 7.0), 0.0, "the jvm engine just runs the work");
+  }
+
+  @Test
   void engineNamesResolve() {
     assertSame(Engine.jvm(), Engine.of("jvm"));
     assertSame(Engine.nd4j(), Engine.of("ND4J"));
