@@ -75,6 +75,7 @@ class EngineTrainingTest extends SparkTestBase {
     NeuralClassificationModel nd4j = new NeuralClassifier().setEngine("nd4j").fit(letter[0]);
     double a = metric(jvm, letter[1], "accuracy");
     double b = metric(nd4j, letter[1], "accuracy");
+    System.out.printf("engine parity, letter test accuracy: jvm %.4f, nd4j %.4f%n", a, b);
     assertTrue(a >= 0.94 && Math.abs(a - b) <= 0.01, "letter accuracy: jvm " + a + ", nd4j " + b);
 
     // a model trained by nd4j scores the same on jvm (and back), also after save/load
@@ -92,6 +93,7 @@ class EngineTrainingTest extends SparkTestBase {
     NeuralClassificationModel nd4jChurn = new NeuralClassifier().setEngine("nd4j").fit(churn[0]);
     double c = metric(jvmChurn, churn[1], "auc");
     double d = metric(nd4jChurn, churn[1], "auc");
+    System.out.printf("engine parity, wa_churn test AUC: jvm %.4f, nd4j %.4f%n", c, d);
     assertTrue(c >= 0.82 && Math.abs(c - d) <= 0.01, "wa_churn AUC: jvm " + c + ", nd4j " + d);
     assertTrue(jvmChurn.architecture().nominalSlots().length > 0, "wa_churn trains embeddings on both engines");
     String churnPath = path("churn-jvm");
