@@ -44,7 +44,7 @@ final class EngineBenchmarks {
   }
 
   /** Rounds of the interleaved measurement; each side keeps its best round. */
-  static final int ROUNDS = 3;
+  static final int ROUNDS = 5;
 
   static void run(SparkSession spark, Bench bench, int scoreRows) {
     List<Net> nets = List.of(new Net(new int[] {64, 64}, 128, 60_000, 4, scoreRows),
