@@ -455,7 +455,8 @@ public interface NeuralParams extends HasLabelCol, HasSeed, HasHandleInvalid {
           ParamValidators.inRange(0, 1, true, false));
       optimizer = SharedParams.choice(p, "optimizer", "update rule.", Optimizer.METHODS);
       learningRate = new DoubleParam(p, "learningRate", "base learning rate (> 0)", ParamValidators.gt(0));
-      momentum = SharedParams.doubleAtLeast(p, "momentum", "momentum of the momentum optimizer, below 1", 0);
+      momentum = new DoubleParam(p, "momentum", "momentum of the momentum optimizer, in [0, 1)",
+          ParamValidators.inRange(0, 1, true, false));
       nesterov = new BooleanParam(p, "nesterov", "Nesterov momentum");
       weightDecay = SharedParams.doubleAtLeast(p, "weightDecay", "decoupled weight decay of adamw", 0);
       l1 = SharedParams.doubleAtLeast(p, "l1", "L1 penalty on weights", 0);

@@ -168,6 +168,11 @@ class NeuralClassifierTest extends SparkTestBase {
     assertTrue(nan.contains("must never train on NaN"), nan);
     String batch = assertThrows(IllegalArgumentException.class, () -> small().setBatchSize(0)).getMessage();
     assertTrue(batch.contains("batchSize") && batch.contains(">= 1"), batch);
+    String momentum = assertThrows(IllegalArgumentException.class, () -> small().setParam("momentum", 1.5))
+        .getMessage();
+    assertTrue(momentum.contains("momentum") && momentum.contains("[0, 1)"), momentum);
+    String engine = assertThrows(IllegalArgumentException.class, () -> small().setEngine("cuda")).getMessage();
+    assertTrue(engine.contains("engine") && engine.contains("nd4j"), engine);
     String empty = assertThrows(IllegalArgumentException.class, () -> small().fit(df.limit(0))).getMessage();
     assertTrue(empty.contains("empty"), empty);
   }
