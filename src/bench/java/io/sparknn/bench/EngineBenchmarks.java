@@ -3,7 +3,6 @@ package io.sparknn.bench;
 import io.sparknn.classification.NeuralClassificationModel;
 import io.sparknn.classification.NeuralClassifier;
 import io.sparknn.nn.Engine;
-import io.sparknn.nn.Layer;
 import io.sparknn.nn.Network;
 import io.sparknn.train.History;
 import java.io.BufferedReader;
@@ -136,9 +135,7 @@ final class EngineBenchmarks {
       double sink = 0;
       for (int s = 0; s < rows; s += batch) {
         int n = Math.min(batch, rows - s);
-        float[] out = net.forward(engine.fromFloats(Arrays.copyOfRange(x, s * d, (s + n) * d), n, d, false),
-            Layer.Pass.INFERENCE).toFloats();
-        sink += out[0];
+        sink += net.infer(x, s, n)[0];
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
       if (pass > 0 && !Double.isNaN(sink)) {

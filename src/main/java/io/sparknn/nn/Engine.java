@@ -90,10 +90,28 @@ public abstract class Engine {
   public abstract <T> T scoped(java.util.function.Supplier<T> work);
 
   /** A matrix with {@code values} (row-major); the {@code jvm} engine wraps a float array without copying. */
-  public abstract Matrix fromFloats(float[] values, int rows, int cols, boolean precise);
+  public final Matrix fromFloats(float[] values, int rows, int cols, boolean precise) {
+    checkLength(values.length, rows, cols);
+    return upload(values, rows, cols, precise);
+  }
 
   /** A matrix with {@code values} (row-major); the {@code jvm} engine wraps a double array without copying. */
-  public abstract Matrix fromDoubles(double[] values, int rows, int cols, boolean precise);
+  public final Matrix fromDoubles(double[] values, int rows, int cols, boolean precise) {
+    checkLength(values.length, rows, cols);
+    return upload(values, rows, cols, precise);
+  }
+
+  private static void checkLength(int length, int rows, int cols) {
+    if ((long) rows * cols != length) {
+      throw new IllegalArgumentException(length + " values cannot be a " + rows + " x " + cols + " matrix");
+    }
+  }
+
+  /** {@link #fromFloats} after the length check. */
+  abstract Matrix upload(float[] values, int rows, int cols, boolean precise);
+
+  /** {@link #fromDoubles} after the length check. */
+  abstract Matrix upload(double[] values, int rows, int cols, boolean precise);
 
   /**
    * {@code buffer} when it has this shape, precision and engine, else a new {@link #persistent} zero matrix

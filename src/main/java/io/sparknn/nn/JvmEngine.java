@@ -26,10 +26,6 @@ final class JvmEngine extends Engine {
       super(rows, cols);
       this.f = f;
       this.d = d;
-      int length = f != null ? f.length : d.length;
-      if (length != rows * cols) {
-        throw new IllegalArgumentException(length + " values cannot be a " + rows + " x " + cols + " matrix");
-      }
     }
 
     @Override
@@ -57,8 +53,6 @@ final class JvmEngine extends Engine {
 
   /** Products of at least this many operand values go through {@link Staging}. */
   private static final long DIRECT_GEMM = 1 << 14;
-  /** Whether large float products are staged in direct memory (a switch for the benchmark's A/B). */
-  static volatile boolean staging = true;
   private static final ThreadLocal<Staging> STAGING = ThreadLocal.withInitial(Staging::new);
 
   /**
@@ -76,13 +70,11 @@ final class JvmEngine extends Engine {
       return java.nio.ByteBuffer.allocateDirect(n * 4).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
+    /** This set, grown to hold operands of these sizes. */
     Staging fit(int na, int nb, int nc) {
       a = a.capacity() >= na ? a : direct(na);
       b = b.capacity() >= nb ? b : direct(nb);
       c = c.capacity() >= nc ? c : direct(nc);
-      a.limit(na);
-      b.limit(nb);
-      c.limit(nc);
       return this;
     }
   }
@@ -127,7 +119,7 @@ final class JvmEngine extends Engine {
   }
 
   @Override
-  public Matrix fromFloats(float[] values, int rows, int cols, boolean precise) {
+  Matrix upload(float[] values, int rows, int cols, boolean precise) {
     if (!precise) {
       return new Array(rows, cols, values, null);
     }
@@ -139,7 +131,7 @@ final class JvmEngine extends Engine {
   }
 
   @Override
-  public Matrix fromDoubles(double[] values, int rows, int cols, boolean precise) {
+  Matrix upload(double[] values, int rows, int cols, boolean precise) {
     if (precise) {
       return new Array(rows, cols, null, values);
     }
@@ -231,7 +223,7 @@ final class JvmEngine extends Engine {
     Array c = a(mc);
     int opA = ta ? TRANS : NO_TRANS;
     int opB = tb ? TRANS : NO_TRANS;
-    if (c.f != null && (long) m * n + (long) m * k + (long) k * n >= DIRECT_GEMM && staging) {
+    if (c.f != null && (long) m * n + (long) m * k + (long) k * n >= DIRECT_GEMM) {
       Staging s = STAGING.get().fit(a.f.length, b.f.length, c.f.length);
       s.a.clear().put(a.f).flip();
       s.b.clear().put(b.f).flip();

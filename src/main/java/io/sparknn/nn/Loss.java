@@ -24,16 +24,19 @@ public abstract class Loss implements Serializable {
    * weight 0 contribute nothing.
    */
   public double compute(double[][] out, double[][] target, double[] weight, double[][] grad) {
-    Engine e = Engine.jvm();
+    return compute(Engine.jvm(), out, target, weight, grad);
+  }
+
+  /** {@link #compute(double[][], double[][], double[], double[][])} run on engine {@code e}, in double precision. */
+  double compute(Engine e, double[][] out, double[][] target, double[] weight, double[][] grad) {
     int n = out.length;
     int k = n == 0 ? 0 : out[0].length;
     Matrix g = e.zeros(n, k, true);
     double value = compute(e.fromDoubles(flat(out, k), n, k, true), e.fromDoubles(flat(target, k), n, k, true),
         e.fromDoubles(weight.clone(), n, 1, true), g);
+    double[] gv = g.toDoubles();
     for (int i = 0; i < n; i++) {
-      for (int j = 0; j < k; j++) {
-        grad[i][j] = g.get(i * k + j);
-      }
+      System.arraycopy(gv, i * k, grad[i], 0, k);
     }
     return value;
   }

@@ -156,20 +156,14 @@ final class Nd4jEngine extends Engine {
   }
 
   @Override
-  public Matrix fromFloats(float[] values, int rows, int cols, boolean precise) {
-    if (values.length != rows * cols) {
-      throw new IllegalArgumentException(values.length + " values cannot be a " + rows + " x " + cols + " matrix");
-    }
+  Matrix upload(float[] values, int rows, int cols, boolean precise) {
     Matrix m = zeros(rows, cols, precise);
     load(m, values, 0);
     return m;
   }
 
   @Override
-  public Matrix fromDoubles(double[] values, int rows, int cols, boolean precise) {
-    if (values.length != rows * cols) {
-      throw new IllegalArgumentException(values.length + " values cannot be a " + rows + " x " + cols + " matrix");
-    }
+  Matrix upload(double[] values, int rows, int cols, boolean precise) {
     Matrix m = zeros(rows, cols, precise);
     if (values.length > 0) {
       a(m).assign(Nd4j.createFromArray(values).reshape(rows, cols).castTo(type(precise)));

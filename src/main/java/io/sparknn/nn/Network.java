@@ -65,6 +65,18 @@ public final class Network {
     return a;
   }
 
+  /**
+   * Inference on host rows: the outputs (rows × outputs, row-major) for {@code rows} rows of the row-major
+   * {@code x} starting at row {@code from}. The rows cross to the engine once, the pass runs in one scratch scope,
+   * the outputs come back once; the {@code jvm} engine wraps {@code x} without copying when it is exactly the batch.
+   */
+  public double[] infer(float[] x, int from, int rows) {
+    float[] batch = from == 0 && x.length == rows * inputs ? x
+        : java.util.Arrays.copyOfRange(x, from * inputs, (from + rows) * inputs);
+    Engine e = engine();
+    return e.scoped(() -> forward(e.fromFloats(batch, rows, inputs, precise()), Layer.Pass.INFERENCE).toDoubles());
+  }
+
   /** Back-propagates d(loss)/d(output) of the last training forward pass into every parameter's gradient. */
   public void backward(Matrix gradOut) {
     Matrix g = gradOut;

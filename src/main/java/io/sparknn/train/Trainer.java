@@ -54,6 +54,8 @@ public final class Trainer {
   private final Settings settings;
   private Augmentation augmentation = Augmentation.NONE;
   private Matrix denseMask;
+  /** d(loss)/d(output) of the current batch, a buffer kept from batch to batch. */
+  private Matrix gradient;
   private double metricScale = 1;
 
   /** A trainer of {@code net} with the given loss, optimizer, schedule and settings. */
@@ -98,7 +100,7 @@ public final class Trainer {
     History history = new History(loss.classification() ? "accuracy" : "rmse");
     Engine engine = net.engine();
     boolean precise = net.precise();
-    Matrix grad = null;
+    gradient = null;
     denseMask = denseMask(engine, train.cols(), precise);
     float[] best = null;
     double bestLoss = Double.POSITIVE_INFINITY;
@@ -129,7 +131,6 @@ public final class Trainer {
           continue;
         }
         // one host-to-engine copy per batch; everything after it runs on the engine, in one scratch scope
-        Matrix[] gradient = {grad};
         double stepLr = schedule.at(step++, totalSteps, settings.learningRate());
         lr = stepLr;
         double batchLoss = engine.scoped(() -> {
@@ -138,15 +139,14 @@ public final class Trainer {
           Matrix w = engine.fromDoubles(ws, rows, 1, precise);
           augmentBatch(x, y, rng);
           Matrix out = net.forward(x, new Layer.Pass(true, rng));
-          gradient[0] = engine.reuse(gradient[0], out.rows, out.cols, precise);
-          double value = loss.compute(out, y, w, gradient[0]);
+          gradient = engine.reuse(gradient, out.rows, out.cols, precise);
+          double value = loss.compute(out, y, w, gradient);
           // a subnormal float gradient slows every product it enters (~100 cycles per operation): flush it
-          engine.map(gradient[0], Engine.Fn.FLUSH, 1e-30, gradient[0]);
-          net.backward(gradient[0]);
+          engine.map(gradient, Engine.Fn.FLUSH, 1e-30, gradient);
+          net.backward(gradient);
           optimizer.step(net.params(), stepLr);
           return value;
         });
-        grad = gradient[0];
         lossSum += batchLoss * bw;
         weightSum += bw;
       }
@@ -255,10 +255,7 @@ public final class Trainer {
     int batch = net.engine().scoringBatch(ex.cols());
     for (int start = 0; start < ex.rows(); start += batch) {
       int end = Math.min(ex.rows(), start + batch);
-      float[] xs = java.util.Arrays.copyOfRange(ex.x(), start * ex.cols(), end * ex.cols());
-      int rows = end - start;
-      double[] values = net.engine().scoped(() -> net.forward(net.engine().fromFloats(xs, rows, ex.cols(),
-          net.precise()), Layer.Pass.INFERENCE).toDoubles());
+      double[] values = net.infer(ex.x(), start, end - start);
       for (int i = start; i < end; i++) {
         out[i] = java.util.Arrays.copyOfRange(values, (i - start) * net.outputs(), (i - start + 1) * net.outputs());
       }

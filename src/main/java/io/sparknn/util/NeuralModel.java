@@ -2,7 +2,6 @@ package io.sparknn.util;
 
 import io.sparknn.nn.Architecture;
 import io.sparknn.nn.Engine;
-import io.sparknn.nn.Layer;
 import io.sparknn.nn.Network;
 import io.sparknn.param.NeuralParams;
 import io.sparknn.param.SharedParams;
@@ -216,21 +215,12 @@ public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> imp
         }
       }
       int k = arch.outputs();
-      float[] input = java.util.Arrays.copyOf(x, valid * d);
-      int n = valid;
-      float[] o = n == 0 ? null : net.engine().scoped(() -> net.forward(net.engine().fromFloats(input, n, d, false),
-          Layer.Pass.INFERENCE).toFloats());
+      double[] o = valid == 0 ? null : net.infer(x, 0, valid);
       double[] nan = new double[k];
       java.util.Arrays.fill(nan, Double.NaN);
       List<InternalRow> out = new ArrayList<>(kept.size());
       for (int i = 0; i < kept.size(); i++) {
-        double[] row = nan;
-        if (slot[i] >= 0) {
-          row = new double[k];
-          for (int j = 0; j < k; j++) {
-            row[j] = o[slot[i] * k + j];
-          }
-        }
+        double[] row = slot[i] < 0 ? nan : java.util.Arrays.copyOfRange(o, slot[i] * k, (slot[i] + 1) * k);
         Object[] extra = Outputs.of(row, classification);
         out.add(new JoinedRow(kept.get(i), new GenericInternalRow(extra)));
       }

@@ -68,40 +68,44 @@ class EngineTrainingTest extends SparkTestBase {
     return new MetricsEvaluator().setMetricName(name).evaluate(m.transform(test));
   }
 
+  /**
+   * Fits the default classifier on {train, test}[0] with each engine, checks the {@code jvm} test metric reaches
+   * {@code floor} and {@code nd4j} is within 0.01 of it; returns {jvm model, nd4j model}.
+   */
+  private static NeuralClassificationModel[] fitOnBothEngines(Dataset<Row>[] data, String name, String metric,
+      double floor) {
+    NeuralClassificationModel jvm = new NeuralClassifier().setEngine("jvm").fit(data[0]);
+    NeuralClassificationModel nd4j = new NeuralClassifier().setEngine("nd4j").fit(data[0]);
+    double a = metric(jvm, data[1], metric);
+    double b = metric(nd4j, data[1], metric);
+    System.out.printf("engine parity, %s test %s: jvm %.4f, nd4j %.4f%n", name, metric, a, b);
+    assertTrue(a >= floor && Math.abs(a - b) <= 0.01, name + " " + metric + ": jvm " + a + ", nd4j " + b);
+    return new NeuralClassificationModel[] {jvm, nd4j};
+  }
+
+  /** Saves {@code model}, loads it, scores {@code test} with the other engine: the same logits within 1e-4. */
+  private void assertOtherEngineScoresTheSame(NeuralClassificationModel model, Dataset<Row> test, String what)
+      throws Exception {
+    String saved = path(what.replace(' ', '-'));
+    model.write().overwrite().save(saved);
+    NeuralClassificationModel loaded = NeuralClassificationModel.load(saved);
+    assertEquals(model.getEngine(), loaded.getEngine(), "the engine param is saved like every param");
+    String other = model.getEngine().equals("jvm") ? "nd4j" : "jvm";
+    assertSameScores(model.transform(test).select("rawPrediction", "prediction").collectAsList(),
+        loaded.setEngine(other).transform(test).select("rawPrediction", "prediction").collectAsList(),
+        what + " scored by " + model.getEngine() + " and, after load, by " + other);
+  }
+
   @Test
   void nd4jTrainsLetterAndChurnWithinOneHundredthOfJvm() throws Exception {
     Dataset<Row>[] letter = table("letter.csv", "lettr", null);
-    NeuralClassificationModel jvm = new NeuralClassifier().setEngine("jvm").fit(letter[0]);
-    NeuralClassificationModel nd4j = new NeuralClassifier().setEngine("nd4j").fit(letter[0]);
-    double a = metric(jvm, letter[1], "accuracy");
-    double b = metric(nd4j, letter[1], "accuracy");
-    System.out.printf("engine parity, letter test accuracy: jvm %.4f, nd4j %.4f%n", a, b);
-    assertTrue(a >= 0.94 && Math.abs(a - b) <= 0.01, "letter accuracy: jvm " + a + ", nd4j " + b);
-
-    // a model trained by nd4j scores the same on jvm (and back), also after save/load
-    String saved = path("letter-nd4j");
-    nd4j.write().overwrite().save(saved);
-    NeuralClassificationModel loaded = NeuralClassificationModel.load(saved);
-    assertEquals("nd4j", loaded.getEngine(), "the engine param is saved like every param");
-    List<Row> onNd4j = nd4j.transform(letter[1]).select("rawPrediction", "prediction").collectAsList();
-    List<Row> onJvm = loaded.setEngine("jvm").transform(letter[1]).select("rawPrediction", "prediction")
-        .collectAsList();
-    assertSameScores(onNd4j, onJvm, "nd4j-trained letter model scored by nd4j and by jvm");
+    NeuralClassificationModel[] onLetter = fitOnBothEngines(letter, "letter", "accuracy", 0.94);
+    assertOtherEngineScoresTheSame(onLetter[1], letter[1], "nd4j-trained letter model");
 
     Dataset<Row>[] churn = table("wa_churn.csv", "churn", "Yes");
-    NeuralClassificationModel jvmChurn = new NeuralClassifier().setEngine("jvm").fit(churn[0]);
-    NeuralClassificationModel nd4jChurn = new NeuralClassifier().setEngine("nd4j").fit(churn[0]);
-    double c = metric(jvmChurn, churn[1], "auc");
-    double d = metric(nd4jChurn, churn[1], "auc");
-    System.out.printf("engine parity, wa_churn test AUC: jvm %.4f, nd4j %.4f%n", c, d);
-    assertTrue(c >= 0.82 && Math.abs(c - d) <= 0.01, "wa_churn AUC: jvm " + c + ", nd4j " + d);
-    assertTrue(jvmChurn.architecture().nominalSlots().length > 0, "wa_churn trains embeddings on both engines");
-    String churnPath = path("churn-jvm");
-    jvmChurn.write().overwrite().save(churnPath);
-    NeuralClassificationModel back = NeuralClassificationModel.load(churnPath).setEngine("nd4j");
-    assertSameScores(jvmChurn.transform(churn[1]).select("rawPrediction", "prediction").collectAsList(),
-        back.transform(churn[1]).select("rawPrediction", "prediction").collectAsList(),
-        "jvm-trained churn model (embeddings) scored by jvm and, after load, by nd4j");
+    NeuralClassificationModel[] onChurn = fitOnBothEngines(churn, "wa_churn", "auc", 0.82);
+    assertTrue(onChurn[0].architecture().nominalSlots().length > 0, "wa_churn trains embeddings on both engines");
+    assertOtherEngineScoresTheSame(onChurn[0], churn[1], "jvm-trained churn model (embeddings)");
   }
 
   private static void assertSameScores(List<Row> a, List<Row> b, String what) {

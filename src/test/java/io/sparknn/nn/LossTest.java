@@ -42,16 +42,16 @@ class LossTest {
       double[][][] b = batch(loss, spec.hashCode());
       double[][] out = b[0];
       double[][] grad = new double[ROWS][out[0].length];
-      compute(e, loss, out, b[1], b[2][0], grad);
+      loss.compute(e, out, b[1], b[2][0], grad);
       double h = 1e-6;
       double[][] scratch = new double[ROWS][out[0].length];
       for (int i = 0; i < ROWS; i++) {
         for (int j = 0; j < out[i].length; j++) {
           double orig = out[i][j];
           out[i][j] = orig + h;
-          double up = compute(e, loss, out, b[1], b[2][0], scratch);
+          double up = loss.compute(e, out, b[1], b[2][0], scratch);
           out[i][j] = orig - h;
-          double down = compute(e, loss, out, b[1], b[2][0], scratch);
+          double down = loss.compute(e, out, b[1], b[2][0], scratch);
           out[i][j] = orig;
           double numeric = (up - down) / (2 * h);
           assertEquals(numeric, grad[i][j], 1e-7 + 1e-6 * Math.abs(numeric), e + " " + spec + " row " + i + " col "
@@ -62,26 +62,6 @@ class LossTest {
         assertEquals(0.0, g, 0.0, "a row with weight 0 has no gradient");
       }
     }
-  }
-
-  /** The loss computed on engine {@code e} in double precision; the gradient comes back into {@code grad}. */
-  static double compute(Engine e, Loss loss, double[][] out, double[][] y, double[] w, double[][] grad) {
-    int n = out.length;
-    int k = out[0].length;
-    double[] o = new double[n * k];
-    double[] t = new double[n * k];
-    for (int i = 0; i < n; i++) {
-      System.arraycopy(out[i], 0, o, i * k, k);
-      System.arraycopy(y[i], 0, t, i * k, k);
-    }
-    Matrix g = e.zeros(n, k, true);
-    double value = loss.compute(e.fromDoubles(o, n, k, true), e.fromDoubles(t, n, k, true), e.fromDoubles(w.clone(),
-        n, 1, true), g);
-    double[] gv = g.toDoubles();
-    for (int i = 0; i < n; i++) {
-      System.arraycopy(gv, i * k, grad[i], 0, k);
-    }
-    return value;
   }
 
   static double one(Loss loss, double[] out, double[] target) {
