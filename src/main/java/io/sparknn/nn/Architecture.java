@@ -25,11 +25,51 @@ import java.util.Random;
  * @param dropout dropout rate after each hidden activation
  * @param weightInit he, xavier or auto (he for the ReLU family and PReLU)
  * @param outputs output units (classes, or 1 for regression)
+ * @param inputShape how a row is read: {@code [channels, height, width]}, {@code [time, features]}, or empty (flat)
+ * @param layers a {@link LayerStack} spec that replaces the MLP body (hidden blocks, embeddings), or empty
  */
 @DefaultSerializer(JavaSerializer.class) // Kryo cannot build records; Java serialization can
 public record Architecture(int inputs, int[] nominalSlots, int[] cardinalities, int[] embeddingDims, int[] hidden,
-    String activation, String normalization, boolean residual, double dropout, String weightInit, int outputs)
-    implements Serializable {
+    String activation, String normalization, boolean residual, double dropout, String weightInit, int outputs,
+    int[] inputShape, String layers) implements Serializable {
+
+  /** An MLP over a flat row (no input shape, no layer stack). */
+  public Architecture(int inputs, int[] nominalSlots, int[] cardinalities, int[] embeddingDims, int[] hidden,
+      String activation, String normalization, boolean residual, double dropout, String weightInit, int outputs) {
+    this(inputs, nominalSlots, cardinalities, embeddingDims, hidden, activation, normalization, residual, dropout,
+        weightInit, outputs, new int[0], "");
+  }
+
+  /**
+   * How a row of {@code inputs} values is read for {@code inputShape}; throws a message naming the param when the
+   * shape does not multiply to the row size.
+   */
+  public static Shape shape(int[] inputShape, int inputs) {
+    long product = 1;
+    for (int v : inputShape) {
+      if (v < 1) {
+        throw new IllegalArgumentException("inputShape " + java.util.Arrays.toString(inputShape) + " has a size < 1");
+      }
+      product *= v;
+    }
+    if (inputShape.length > 0 && product != inputs) {
+      throw new IllegalArgumentException("inputShape " + java.util.Arrays.toString(inputShape) + " holds " + product
+          + " values but each features vector has " + inputs + "; the product of inputShape must equal the vector"
+          + " size");
+    }
+    return switch (inputShape.length) {
+      case 0 -> Shape.flat(inputs);
+      case 2 -> Shape.sequence(inputShape[0], inputShape[1]);
+      case 3 -> Shape.image(inputShape[1], inputShape[2], inputShape[0]);
+      default -> throw new IllegalArgumentException("inputShape must be empty (flat), [time, features] or"
+          + " [channels, height, width]; got " + java.util.Arrays.toString(inputShape));
+    };
+  }
+
+  /** How a row is read. */
+  public Shape shape() {
+    return shape(inputShape, inputs);
+  }
 
   /** Normalization choices. */
   public static final String[] NORMALIZATIONS = {"none", "batch", "layer"};
@@ -88,6 +128,14 @@ public record Architecture(int inputs, int[] nominalSlots, int[] cardinalities, 
     }
     Random rng = new Random(seed);
     List<Layer> layers = new ArrayList<>();
+    if (!layers().isEmpty()) {
+      Shape in = shape();
+      if (inputShape.length == 3 && inputShape[0] > 1) {
+        layers.add(Pooling.channelsLast(inputShape[0], inputShape[1], inputShape[2]));
+      }
+      layers.addAll(LayerStack.build(layers(), in, outputs, rng, engine, precise));
+      return new Network(inputs, layers);
+    }
     int width = inputs;
     if (nominalSlots.length > 0) {
       EmbeddingInput embedding = new EmbeddingInput(inputs, nominalSlots, cardinalities, embeddingDims, rng,

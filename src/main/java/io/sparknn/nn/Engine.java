@@ -267,6 +267,90 @@ public abstract class Engine {
     }
   }
 
+  /**
+   * The same values read as a {@code rows} × {@code cols} matrix (row-major), sharing storage with {@code m}: writes
+   * through either show in both. Convolutions and recurrences use it to see a batch of rows of positions × channels
+   * as one row per position.
+   */
+  public final Matrix reshape(Matrix m, int rows, int cols) {
+    same(m);
+    if ((long) rows * cols != m.size()) {
+      throw new IllegalArgumentException("cannot reshape " + m + " to " + rows + " x " + cols);
+    }
+    return m.rows == rows ? m : view(m, rows, cols);
+  }
+
+  /**
+   * out column j = src column {@code index[j]}, or 0 where {@code index[j] < 0}, in every row: windows of an
+   * image (im2col, with zero padding), a reordering of positions and channels, a time step.
+   */
+  public final void gatherColumns(Matrix src, int[] index, Matrix out) {
+    same(src, out);
+    checkIndex(src, index, out, "gather columns of");
+    if (index.length > 0 && src.rows > 0) {
+      gatherColumns(src, index, out, true);
+    }
+  }
+
+  /**
+   * dst column {@code index[j]} += src column j in every row, skipping {@code index[j] < 0} (repeated indices
+   * accumulate): the adjoint of {@link #gatherColumns}.
+   */
+  public final void scatterAddColumns(Matrix src, int[] index, Matrix dst) {
+    same(src, dst);
+    checkIndex(dst, index, src, "scatter-add columns into");
+    if (index.length > 0 && src.rows > 0) {
+      gatherColumns(src, index, dst, false);
+    }
+  }
+
+  private static void checkIndex(Matrix wide, int[] index, Matrix narrow, String what) {
+    if (wide.rows != narrow.rows || narrow.cols != index.length) {
+      throw new IllegalArgumentException("cannot " + what + " " + wide + " with " + index.length + " indices and "
+          + narrow);
+    }
+    for (int i : index) {
+      if (i >= wide.cols) {
+        throw new IllegalArgumentException("column index " + i + " outside " + wide);
+      }
+    }
+  }
+
+  /** The maximum of each row of {@code x} into the rows × 1 {@code out}. */
+  public final void rowMax(Matrix x, Matrix out) {
+    same(x, out);
+    if (out.rows != x.rows || out.cols != 1 || x.cols == 0) {
+      throw new IllegalArgumentException("cannot take row maxima of " + x + " into " + out);
+    }
+    if (x.rows > 0) {
+      rowMax(x, out, null, null);
+    }
+  }
+
+  /**
+   * The gradient of {@link #rowMax}: out = g (rows × 1) on each row's maximal entries of x, split evenly between
+   * ties, 0 elsewhere; {@code max} holds the row maxima.
+   */
+  public final void rowMaxBackward(Matrix x, Matrix max, Matrix g, Matrix out) {
+    same(x, max, g, out);
+    if (max.rows != x.rows || max.cols != 1 || g.rows != x.rows || g.cols != 1 || out.rows != x.rows
+        || out.cols != x.cols) {
+      throw new IllegalArgumentException("cannot route row-max gradients " + g + " through " + x + " into " + out);
+    }
+    if (x.size() > 0) {
+      rowMax(x, max, g, out);
+    }
+  }
+
+  /** {@link #reshape} after the checks, to a different shape. */
+  abstract Matrix view(Matrix m, int rows, int cols);
+
+  /** {@link #gatherColumns} ({@code gather}) or {@link #scatterAddColumns} after the checks, non-empty. */
+  abstract void gatherColumns(Matrix src, int[] index, Matrix out, boolean gather);
+
+  /** {@link #rowMax} when {@code g} is null, else {@link #rowMaxBackward}, after the checks. */
+  abstract void rowMax(Matrix x, Matrix max, Matrix g, Matrix out);
+
   /** {@link #gatherRows} after the checks, non-empty. */
   abstract void gather(Matrix src, int[] rows, Matrix out);
 

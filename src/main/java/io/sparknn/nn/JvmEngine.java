@@ -545,6 +545,74 @@ final class JvmEngine extends Engine {
   }
 
   @Override
+  Matrix view(Matrix m, int rows, int cols) {
+    Array x = a(m);
+    return new Array(rows, cols, x.f, x.d);
+  }
+
+  @Override
+  void gatherColumns(Matrix msrc, int[] index, Matrix mout, boolean gather) {
+    Array narrow = a(gather ? mout : msrc);
+    Array wide = a(gather ? msrc : mout);
+    int n = index.length;
+    for (int r = 0; r < narrow.rows; r++) {
+      int w = r * wide.cols;
+      int o = r * n;
+      if (narrow.f != null) {
+        float[] nf = narrow.f;
+        float[] wf = wide.f;
+        for (int j = 0; j < n; j++) {
+          int i = index[j];
+          if (gather) {
+            nf[o + j] = i < 0 ? 0 : wf[w + i];
+          } else if (i >= 0) {
+            wf[w + i] += nf[o + j];
+          }
+        }
+      } else {
+        double[] nd = narrow.d;
+        double[] wd = wide.d;
+        for (int j = 0; j < n; j++) {
+          int i = index[j];
+          if (gather) {
+            nd[o + j] = i < 0 ? 0 : wd[w + i];
+          } else if (i >= 0) {
+            wd[w + i] += nd[o + j];
+          }
+        }
+      }
+    }
+  }
+
+  @Override
+  void rowMax(Matrix mx, Matrix mmax, Matrix mg, Matrix mout) {
+    Array x = a(mx);
+    Array max = a(mmax);
+    int c = x.cols;
+    for (int r = 0; r < x.rows; r++) {
+      int at = r * c;
+      if (mg == null) {
+        double m = x.at(at);
+        for (int j = 1; j < c; j++) {
+          m = Math.max(m, x.at(at + j));
+        }
+        max.put(r, m);
+        continue;
+      }
+      double m = max.at(r);
+      int ties = 0;
+      for (int j = 0; j < c; j++) {
+        ties += x.at(at + j) == m ? 1 : 0;
+      }
+      double share = a(mg).at(r) / Math.max(1, ties);
+      Array out = a(mout);
+      for (int j = 0; j < c; j++) {
+        out.put(at + j, x.at(at + j) == m ? share : 0);
+      }
+    }
+  }
+
+  @Override
   public void adam(Matrix mw, Matrix mg, Matrix mm, Matrix mv, AdamStep s) {
     Array[] p = elementwise(mw, mg, mm, mv);
     Array w = p[0];

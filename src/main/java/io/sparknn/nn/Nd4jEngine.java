@@ -428,6 +428,48 @@ final class Nd4jEngine extends Engine {
   }
 
   @Override
+  Matrix view(Matrix m, int rows, int cols) {
+    return wrap(a(m).reshape('c', true, rows, cols)); // enforceView: fails rather than copy
+  }
+
+  @Override
+  void gatherColumns(Matrix src, int[] index, Matrix out, boolean gather) {
+    INDArray wide = a(gather ? src : out);
+    int cols = wide.columns();
+    int[] idx = index.clone();
+    int kept = 0;
+    for (int j = 0; j < idx.length; j++) {
+      kept += idx[j] >= 0 ? 1 : 0;
+      idx[j] = idx[j] < 0 ? cols : idx[j]; // the zero column appended below
+    }
+    if (gather) {
+      INDArray from = kept == idx.length ? wide
+          : Nd4j.hstack(wide, Nd4j.zeros(wide.dataType(), wide.rows(), 1));
+      Nd4j.exec(DynamicCustomOp.builder("gather").addInputs(from, Nd4j.createFromArray(idx)).addOutputs(a(out))
+          .addIntegerArguments(1).build());
+      return;
+    }
+    // scatter-add along columns = scatter_add along the rows of the transposes, into an extra row for skipped ones
+    INDArray target = Nd4j.vstack(wide.transpose(), Nd4j.zeros(wide.dataType(), 1, wide.rows()));
+    INDArray updates = a(src).transpose().dup('c');
+    Nd4j.exec(DynamicCustomOp.builder("scatter_add").addInputs(target, Nd4j.createFromArray(idx), updates)
+        .addOutputs(target).build());
+    wide.assign(target.get(NDArrayIndex.interval(0, cols), NDArrayIndex.all()).transpose());
+  }
+
+  @Override
+  void rowMax(Matrix mx, Matrix mmax, Matrix mg, Matrix mout) {
+    INDArray x = a(mx);
+    if (mg == null) {
+      into(x.max(true, 1).reshape(mmax.rows, 1), mmax);
+      return;
+    }
+    INDArray mask = x.subColumnVector(a(mmax)).eq(0).castTo(x.dataType());
+    INDArray ties = mask.sum(true, 1);
+    into(mask.diviColumnVector(ties).muliColumnVector(a(mg)), mout);
+  }
+
+  @Override
   public void adam(Matrix w, Matrix g, Matrix m, Matrix v, AdamStep s) {
     same(w, g, m, v);
     INDArray scaled = a(g).mul(s.gradScale());

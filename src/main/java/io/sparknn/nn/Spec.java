@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * matching; messages quote the text as given.
  */
 public record Spec(String text, String what, String name, double[] args) {
-  private static final Pattern FORM = Pattern.compile("([a-zA-Z]+)(?:\\(([^)]*)\\))?");
+  private static final Pattern FORM = Pattern.compile("([a-zA-Z][a-zA-Z0-9]*)(?:\\(([^)]*)\\))?");
 
   /** Parses {@code text}; {@code what} ("activation", "loss", ...) and {@code supported} go into messages. */
   public static Spec parse(String text, String what, String supported) {

@@ -1,0 +1,159 @@
+package io.sparknn.nn;
+
+/**
+ * Reduces windows of input values to one value each, by maximum or mean: max and average pooling over k × k
+ * windows of an image (k steps of a sequence), global pooling over every position, the last time step of a
+ * sequence, and the reordering of a channels-first image into the channels-last layout the layers use (windows of
+ * one value). The windows of all outputs are gathered into one (rows·outputs) × window matrix
+ * ({@link Engine#gatherColumns}) and reduced row by row; the gradient goes back to the maximal entries (split
+ * between ties) or evenly to every entry, and is scatter-added to the input columns.
+ */
+public final class Pooling extends Layer {
+  private final Shape out;
+  private final int inputs;
+  private final int[] windows;
+  private final int window;
+  private final boolean max;
+  private Matrix gathered;
+  private Matrix output;
+  private Matrix windowGrad;
+  private Matrix inputGrad;
+
+  private Pooling(int inputs, Shape out, int[] windows, boolean max) {
+    this.inputs = inputs;
+    this.out = out;
+    this.windows = windows;
+    this.window = windows.length / out.size();
+    this.max = max;
+  }
+
+  /**
+   * k × k windows of an image (k steps of a sequence) moved by {@code stride}, no padding.
+   *
+   * @throws IllegalArgumentException when the window does not fit, with the formula and its numbers
+   */
+  public static Pooling windows(Shape in, int k, int stride, boolean max) {
+    if (in.kind() == Shape.Kind.FLAT) {
+      throw new IllegalArgumentException("pooling needs an image or a sequence; the input is a flat vector " + in);
+    }
+    if (k < 1 || stride < 1) {
+      throw new IllegalArgumentException("pooling needs a window and stride >= 1, got " + k + " and " + stride);
+    }
+    boolean image = in.kind() == Shape.Kind.IMAGE;
+    int kh = image ? k : 1;
+    int oh = Convolution.outputSize("height", in.height(), kh, stride, 0, 1);
+    int ow = Convolution.outputSize(image ? "width" : "time steps", in.width(), k, stride, 0, 1);
+    int c = in.channels();
+    int[] idx = new int[oh * ow * c * kh * k];
+    int at = 0;
+    for (int y = 0; y < oh; y++) {
+      for (int x = 0; x < ow; x++) {
+        for (int ch = 0; ch < c; ch++) {
+          for (int i = 0; i < kh; i++) {
+            for (int j = 0; j < k; j++) {
+              idx[at++] = ((y * (image ? stride : 1) + i) * in.width() + x * stride + j) * c + ch;
+            }
+          }
+        }
+      }
+    }
+    return new Pooling(in.size(), new Shape(in.kind(), oh, ow, c), idx, max);
+  }
+
+  /** Max or mean of each channel over every position (global pooling); the output is flat. */
+  public static Pooling global(Shape in, boolean max) {
+    int p = in.positions();
+    int c = in.channels();
+    int[] idx = new int[p * c];
+    for (int ch = 0; ch < c; ch++) {
+      for (int i = 0; i < p; i++) {
+        idx[ch * p + i] = i * c + ch;
+      }
+    }
+    return new Pooling(in.size(), Shape.flat(c), idx, max);
+  }
+
+  /**
+   * The last time step of a sequence; the output is flat. With {@code split} > 0 (a bidirectional layer's units per
+   * direction) the first {@code split} channels come from the last step and the rest from the first step, where
+   * the backward direction ends.
+   */
+  public static Pooling last(Shape in, int split) {
+    int c = in.channels();
+    int[] idx = new int[c];
+    for (int ch = 0; ch < c; ch++) {
+      idx[ch] = split > 0 && ch >= split ? ch : in.size() - c + ch;
+    }
+    return new Pooling(in.size(), Shape.flat(c), idx, false);
+  }
+
+  /** A channels-first image row ({@code [c, h, w]} as stored by image readers) in channels-last order. */
+  public static Pooling channelsLast(int c, int h, int w) {
+    int[] idx = new int[c * h * w];
+    for (int p = 0; p < h * w; p++) {
+      for (int ch = 0; ch < c; ch++) {
+        idx[p * c + ch] = ch * h * w + p;
+      }
+    }
+    return new Pooling(idx.length, Shape.image(h, w, c), idx, false);
+  }
+
+  /** The output shape. */
+  public Shape shape() {
+    return out;
+  }
+
+  @Override
+  public int outputs() {
+    return out.size();
+  }
+
+  @Override
+  public Matrix forward(Matrix x, Pass pass) {
+    Engine e = x.engine();
+    int n = x.rows;
+    output = e.reuse(output, n, out.size(), x.precise());
+    if (window == 1) {
+      e.gatherColumns(x, windows, output);
+      return output;
+    }
+    gathered = e.reuse(gathered, n, windows.length, x.precise());
+    e.gatherColumns(x, windows, gathered);
+    Matrix w = e.reshape(gathered, n * out.size(), window);
+    Matrix o = e.reshape(output, n * out.size(), 1);
+    if (max) {
+      e.rowMax(w, o);
+    } else {
+      e.sum(w, false, o);
+      e.affine(o, 1.0 / window, 0, o);
+    }
+    return output;
+  }
+
+  @Override
+  public Matrix backward(Matrix g, boolean inputGradient) {
+    if (!inputGradient) {
+      return null;
+    }
+    Engine e = g.engine();
+    int n = g.rows;
+    inputGrad = e.reuse(inputGrad, n, inputs, g.precise());
+    e.fill(inputGrad, 0);
+    if (window == 1) {
+      e.scatterAddColumns(g, windows, inputGrad);
+      return inputGrad;
+    }
+    windowGrad = e.reuse(windowGrad, n, windows.length, g.precise());
+    Matrix dw = e.reshape(windowGrad, n * out.size(), window);
+    Matrix go = e.reshape(g, n * out.size(), 1);
+    if (max) {
+      e.rowMaxBackward(e.reshape(gathered, n * out.size(), window), e.reshape(output, n * out.size(), 1), go, dw);
+    } else {
+      e.fill(dw, 0);
+      e.broadcast(dw, go, false, dw);
+      e.affine(dw, 1.0 / window, 0, dw);
+    }
+    e.scatterAddColumns(windowGrad, windows, inputGrad);
+    return inputGrad;
+  }
+}

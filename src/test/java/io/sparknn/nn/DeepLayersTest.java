@@ -1,0 +1,179 @@
+package io.sparknn.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Convolution, pooling and recurrent layers: gradients on both engines, shapes, values and messages. */
+class DeepLayersTest {
+
+  static Architecture stack(int[] shape, String layers, int outputs) {
+    int inputs = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+    return new Architecture(inputs, NetworkTest.NONE, NetworkTest.NONE, NetworkTest.NONE, NetworkTest.NONE, "relu",
+        "none", false, 0, "auto", outputs, shape, layers);
+  }
+
+  static int[] ints(String s) {
+    return Arrays.stream(s.split("x")).mapToInt(Integer::parseInt).toArray();
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = ';', value = {
+      "1x5x5; conv2d(2,3,1,1) relu maxpool(2) flatten dense(3) tanh",
+      "2x6x5; conv2d(3,2,2,1) tanh avgpool(2,1) batchnorm globalavgpool",
+      "2x6x5; conv2d(2,3,1,0,2) elu globalmaxpool",
+      "4x3; conv1d(3,2,1,1) tanh maxpool(2) flatten",
+      "4x3; rnn(3) last",
+      "4x3; gru(3) mean",
+      "4x3; lstm(3) max",
+      "4x3; bilstm(2) last",
+      "4x3; bigru(2) lstm(2) layernorm dense(2) tanh flatten",
+      "5x2; birnn(2) dropout(0.3) mean"})
+  void everyParameterGradientMatchesFiniteDifferences(String shape, String layers) {
+    for (Engine e : NetworkTest.ENGINES) {
+      Architecture a = stack(ints(shape), layers, 3);
+      Network net = a.build(e, true, 5);
+      Loss loss = Loss.parse("crossEntropy", 0);
+      Matrix x = NetworkTest.batch(e, 6, a.inputs(), 9, true, false);
+      Matrix y = e.fromDoubles(NetworkTest.targets(6, 3, true), 6, 3, true);
+      Matrix w = e.fromDoubles(new double[] {1, 2, 0.5, 1, 1, 3}, 6, 1, true);
+      NetworkTest.loss(net, loss, x, y, w, true);
+      double h = 1e-6;
+      int checked = 0;
+      for (Layer.Param p : net.params()) {
+        if (!p.trainable()) {
+          continue;
+        }
+        Matrix analytic = p.grad().copy();
+        for (int i = 0; i < p.value().size(); i++) {
+          double orig = p.value().get(i);
+          p.value().set(i, orig + h);
+          double up = NetworkTest.loss(net, loss, x, y, w, false);
+          p.value().set(i, orig - h);
+          double down = NetworkTest.loss(net, loss, x, y, w, false);
+          p.value().set(i, orig);
+          double numeric = (up - down) / (2 * h);
+          assertEquals(numeric, analytic.get(i), 1e-6 + 1e-5 * Math.abs(numeric),
+              e + " " + layers + " " + p.name() + "[" + i + "]");
+          checked++;
+        }
+      }
+      assertTrue(checked > 30, checked + " parameters checked");
+    }
+  }
+
+  @Test
+  void bothEnginesComputeTheSameDeepNetwork() {
+    Architecture a = stack(new int[] {1, 8, 8}, "conv2d(4,3,1,1) relu maxpool(2) conv2d(4,3) batchnorm relu"
+        + " globalavgpool", 5);
+    Architecture r = stack(new int[] {6, 4}, "bigru(5) lstm(4) mean dense(3) relu", 5);
+    for (Architecture arch : new Architecture[] {a, r}) {
+      Network jvm = arch.build(Engine.jvm(), false, 3);
+      Network nd = arch.build(Engine.nd4j(), false, 3);
+      float[] x = new float[10 * arch.inputs()];
+      Random rng = new Random(4);
+      for (int i = 0; i < x.length; i++) {
+        x[i] = (float) rng.nextGaussian();
+      }
+      assertArrayEquals(jvm.infer(x, 0, 10), nd.infer(x, 0, 10), 1e-4, arch.layers());
+    }
+  }
+
+  @Test
+  void convolutionAndPoolingShapes() {
+    Network net = stack(new int[] {1, 28, 28}, "conv2d(4,3,2,1) maxpool(2) conv2d(8,3,1,1,2) avgpool(3,2)", 2)
+        .build(false, 1);
+    assertEquals(14 * 14 * 4, ((Convolution) net.layers().get(0)).shape().size());
+    assertEquals(Shape.image(7, 7, 4), ((Pooling) net.layers().get(1)).shape());
+    assertEquals(Shape.image(5, 5, 8), ((Convolution) net.layers().get(2)).shape(), "dilation 2, padding 1");
+    assertEquals(Shape.image(2, 2, 8), ((Pooling) net.layers().get(3)).shape());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> stack(new int[] {1, 5, 5}, "conv2d(2,3) maxpool(2) conv2d(2,3)", 2).build(false, 1));
+    assertTrue(e.getMessage().contains("token 3 'conv2d(2,3)' on [1 x 1, 2 channels]"), e.getMessage());
+    assertTrue(e.getMessage().contains("floor((1 + 2*0 - 3) / 1) + 1 = -1"), e.getMessage());
+  }
+
+  @Test
+  void poolingValues() {
+    // a 4 x 4 single-channel image 0..15
+    double[] img = new double[16];
+    for (int i = 0; i < 16; i++) {
+      img[i] = i;
+    }
+    for (Engine e : NetworkTest.ENGINES) {
+      Matrix x = e.fromDoubles(img, 1, 16, false);
+      assertArrayEquals(new double[] {5, 7, 13, 15},
+          Pooling.windows(Shape.image(4, 4, 1), 2, 2, true).forward(x, Layer.Pass.INFERENCE).toDoubles(), 0);
+      assertArrayEquals(new double[] {2.5, 4.5, 10.5, 12.5},
+          Pooling.windows(Shape.image(4, 4, 1), 2, 2, false).forward(x, Layer.Pass.INFERENCE).toDoubles(), 0);
+      // as 8 steps of 2 features: the last step, and for a split of 1 the second feature of the first step
+      assertArrayEquals(new double[] {14, 15}, Pooling.last(Shape.sequence(8, 2), 0).forward(x,
+          Layer.Pass.INFERENCE).toDoubles(), 0);
+      assertArrayEquals(new double[] {14, 1}, Pooling.last(Shape.sequence(8, 2), 1).forward(x,
+          Layer.Pass.INFERENCE).toDoubles(), 0);
+      assertArrayEquals(new double[] {7, 8}, Pooling.global(Shape.sequence(8, 2), false).forward(x,
+          Layer.Pass.INFERENCE).toDoubles(), 0);
+      // channels first [2, 2, 4] -> channels last: pixel p holds (p, 8 + p)
+      double[] cl = Pooling.channelsLast(2, 2, 4).forward(x, Layer.Pass.INFERENCE).toDoubles();
+      assertArrayEquals(new double[] {0, 8, 1, 9, 2, 10}, Arrays.copyOf(cl, 6), 0);
+    }
+  }
+
+  @Test
+  void maxPoolingSplitsTheGradientBetweenTies() {
+    for (Engine e : NetworkTest.ENGINES) {
+      Pooling p = Pooling.windows(Shape.sequence(4, 1), 2, 2, true);
+      p.forward(e.fromDoubles(new double[] {3, 3, 1, 2}, 1, 4, true), new Layer.Pass(true, new Random(1)));
+      double[] g = p.backward(e.fromDoubles(new double[] {1, 4}, 1, 2, true), true).toDoubles();
+      assertArrayEquals(new double[] {0.5, 0.5, 0, 4}, g, 0, e.name());
+    }
+  }
+
+  @Test
+  void recurrentLayersCarryInformationAcrossSteps() {
+    // the output at the last step depends on the first step's input; a forward layer's first step does not
+    // depend on later inputs
+    for (String cell : new String[] {"rnn", "gru", "lstm"}) {
+      Network net = stack(new int[] {5, 2}, cell + "(4) last", 1).build(false, 2);
+      float[] x = new float[10];
+      double before = net.infer(x, 0, 1)[0];
+      x[0] = 1;
+      assertTrue(Math.abs(net.infer(x, 0, 1)[0] - before) > 1e-4, cell + ": the first step reaches the last");
+      Network seq = stack(new int[] {5, 2}, cell + "(4)", 3).build(false, 2);
+      Recurrent r = (Recurrent) seq.layers().get(0);
+      float[] y = new float[10];
+      double[] a = r.forward(Matrix.wrap(y, 1, 10), Layer.Pass.INFERENCE).toDoubles();
+      y[9] = 1;
+      double[] b = r.forward(Matrix.wrap(y, 1, 10), Layer.Pass.INFERENCE).toDoubles();
+      assertArrayEquals(Arrays.copyOf(a, 16), Arrays.copyOf(b, 16), 0, cell + ": steps 0..3 ignore step 4");
+      assertTrue(Math.abs(a[16] - b[16]) > 1e-6, cell + ": step 4 sees its input");
+    }
+  }
+
+  @Test
+  void badStacksAreRejectedWithTheToken() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> LayerStack.check("conv2d(32,3) relu maxpoool(2)"));
+    assertTrue(e.getMessage().contains("token 3 'maxpoool(2)' is unknown"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> LayerStack.check("conv2d(32) relu"));
+    assertTrue(e.getMessage().contains("token 1 'conv2d(32)' takes 2 to 5 numbers, got 1"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> LayerStack.check("lstm(64) dropout(1.5)"));
+    assertTrue(e.getMessage().contains("token 2 'dropout(1.5)': the rate must be in [0, 1)"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> LayerStack.check("dense(2.5)"));
+    assertTrue(e.getMessage().contains("whole numbers"), e.getMessage());
+    LayerStack.check("conv2d(8, 3, 1, 1), relu, maxpool(2) flatten dense(16) leakyRelu(0.1)");
+    e = assertThrows(IllegalArgumentException.class, () -> stack(new int[] {1, 4, 4}, "lstm(3)", 2).build(false, 1));
+    assertTrue(e.getMessage().contains("needs a sequence: set inputShape to [time, features]"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> stack(new int[] {3, 4}, "conv2d(3,2)", 2).build(false, 1));
+    assertTrue(e.getMessage().contains("needs an image"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> Architecture.shape(new int[] {1, 28, 27}, 784));
+    assertTrue(e.getMessage().contains("holds 756 values but each features vector has 784"), e.getMessage());
+  }
+}
