@@ -28,7 +28,7 @@ class NeuralSuite extends SparkSuite {
     val clf = new NeuralClassifier().setHiddenLayers(16).setMaxEpochs(5).setParam("embeddingDim", 3)
     val model = new Pipeline().setStages(prep :+ clf).fit(train)
     val nn = model.stages.last.asInstanceOf[NeuralClassificationModel]
-    assert(nn.architecture.nominalSlots.toSeq == Seq(0, 1), "term and addr_state go through embeddings")
+    assert(nn.networkSpec.nominalSlots.toSeq == Seq(0, 1), "term and addr_state go through embeddings")
     assert(nn.summary.epochs.size() == 5)
     val scored = model.transform(test)
     assert(scored.count() == test.count())

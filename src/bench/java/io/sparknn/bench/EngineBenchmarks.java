@@ -127,7 +127,7 @@ final class EngineBenchmarks {
   static double forwardRate(NeuralClassificationModel model, Engine engine, float[] x) {
     int d = NeuralBenchmarks.FEATURES;
     int rows = x.length / d;
-    Network net = model.architecture().build(engine, false, 0).load(model.network().toFloats());
+    Network net = model.networkSpec().build(engine, false, 0).load(model.network().toFloats());
     int batch = engine.scoringBatch(d);
     double best = Double.POSITIVE_INFINITY;
     for (int pass = 0; pass < 4; pass++) { // the first pass warms up

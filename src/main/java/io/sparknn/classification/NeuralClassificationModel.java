@@ -18,7 +18,7 @@ public final class NeuralClassificationModel extends NeuralModel<NeuralClassific
 
   /** Number of classes. */
   public int numClasses() {
-    return architecture().outputs();
+    return networkSpec().outputs();
   }
 
   @Override

@@ -74,6 +74,83 @@ public record Architecture(int inputs, int[] nominalSlots, int[] cardinalities, 
   /** Normalization choices. */
   public static final String[] NORMALIZATIONS = {"none", "batch", "layer"};
 
+  /** Values of the {@code architecture} param. */
+  public static final String[] FAMILIES = {"mlp", "cnn", "lstm", "gru", "rnn", "transformer"};
+
+  /** The settings of an architecture family, from the estimator's params. */
+  public record Family(String name, int[] filters, int kernelSize, int hiddenSize, int numLayers,
+      boolean bidirectional, String sequencePooling, int[] hidden, String activation, String normalization,
+      double dropout) {
+
+    /**
+     * The family's body as a {@link LayerStack} spec for rows of {@code shape}, or empty for {@code mlp} (which
+     * keeps its own builder: embeddings, residual blocks). Throws when the family cannot read that shape.
+     */
+    public String layers(Shape shape) {
+      StringBuilder b = new StringBuilder();
+      switch (name) {
+        case "mlp" -> {
+          return "";
+        }
+        case "cnn" -> {
+          if (shape.kind() == Shape.Kind.FLAT) {
+            throw new IllegalArgumentException("architecture cnn reads images or sequences: set inputShape to"
+                + " [channels, height, width] (e.g. [1, 28, 28]) or [time, features]");
+          }
+          boolean image = shape.kind() == Shape.Kind.IMAGE;
+          int h = shape.height();
+          int w = shape.width();
+          for (int f : filters) {
+            b.append(image ? "conv2d(" : "conv1d(").append(f).append(',').append(kernelSize).append(",1,")
+                .append(kernelSize / 2).append(") ");
+            if (normalization.equals("batch")) {
+              b.append("batchnorm ");
+            }
+            b.append(activation).append(' ');
+            int size = kernelSize % 2 == 1 ? 0 : 1; // an even kernel with padding k/2 grows the map by one
+            h += image ? size : 0;
+            w += size;
+            if (w >= 2 && (!image || h >= 2)) {
+              b.append("maxpool(2) ");
+              h = image ? h / 2 : h;
+              w /= 2;
+            }
+          }
+          b.append("flatten");
+        }
+        case "lstm", "gru", "rnn" -> {
+          if (shape.kind() != Shape.Kind.SEQUENCE) {
+            throw new IllegalArgumentException("architecture " + name + " reads sequences: set inputShape to [time,"
+                + " features] (an image of 28 x 28 read row by row is [28, 28])");
+          }
+          for (int l = 0; l < numLayers; l++) {
+            b.append(bidirectional ? "bi" : "").append(name).append('(').append(hiddenSize).append(") ");
+            if (dropout > 0 && l + 1 < numLayers) {
+              b.append("dropout(").append(dropout).append(") ");
+            }
+          }
+          b.append(switch (sequencePooling) {
+            case "mean" -> "mean";
+            case "max" -> "max";
+            default -> "last";
+          });
+        }
+        default -> throw new IllegalArgumentException("architecture " + name + " is not built yet");
+      }
+      for (int units : hidden) {
+        b.append(" dense(").append(units).append(')');
+        if (!normalization.equals("none")) {
+          b.append(normalization.equals("batch") ? " batchnorm" : " layernorm");
+        }
+        b.append(' ').append(activation);
+        if (dropout > 0) {
+          b.append(" dropout(").append(dropout).append(')');
+        }
+      }
+      return b.toString().trim();
+    }
+  }
+
   /** Checks an activation spec: every {@link Activation} plus {@code prelu}; throws when unknown. */
   public static void checkActivation(String spec) {
     if (!spec.equalsIgnoreCase("prelu")) {

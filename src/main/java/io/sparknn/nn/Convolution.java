@@ -101,6 +101,11 @@ public final class Convolution extends Layer {
   }
 
   @Override
+  public int workingValues() {
+    return windows.length + outputs();
+  }
+
+  @Override
   public List<Param> params() {
     return List.of(weight, bias);
   }

@@ -316,29 +316,43 @@ public abstract class Engine {
     }
   }
 
-  /** The maximum of each row of {@code x} into the rows × 1 {@code out}. */
-  public final void rowMax(Matrix x, Matrix out) {
+  /**
+   * Pooling: out column q = the maximum (or the mean) of the {@code window} columns of x listed at
+   * {@code index[q·window ..]}, in every row; an index below 0 reads 0.
+   */
+  public final void pool(Matrix x, int[] index, int window, boolean max, Matrix out) {
     same(x, out);
-    if (out.rows != x.rows || out.cols != 1 || x.cols == 0) {
-      throw new IllegalArgumentException("cannot take row maxima of " + x + " into " + out);
-    }
-    if (x.rows > 0) {
-      rowMax(x, out, null, null);
+    checkPool(x, index, window, out);
+    if (out.size() > 0) {
+      pool(x, index, window, max, out, null, null);
     }
   }
 
   /**
-   * The gradient of {@link #rowMax}: out = g (rows × 1) on each row's maximal entries of x, split evenly between
-   * ties, 0 elsewhere; {@code max} holds the row maxima.
+   * The gradient of {@link #pool}, added to {@code dx}: g column q goes to the maximal entries of its window
+   * (split evenly between ties; {@code out} holds the pooled values), or 1/window of it to each entry for the mean.
    */
-  public final void rowMaxBackward(Matrix x, Matrix max, Matrix g, Matrix out) {
-    same(x, max, g, out);
-    if (max.rows != x.rows || max.cols != 1 || g.rows != x.rows || g.cols != 1 || out.rows != x.rows
-        || out.cols != x.cols) {
-      throw new IllegalArgumentException("cannot route row-max gradients " + g + " through " + x + " into " + out);
+  public final void poolBackward(Matrix x, int[] index, int window, boolean max, Matrix out, Matrix g, Matrix dx) {
+    same(x, out, g, dx);
+    checkPool(x, index, window, out);
+    if (g.rows != out.rows || g.cols != out.cols || dx.rows != x.rows || dx.cols != x.cols) {
+      throw new IllegalArgumentException("pooling gradients " + g + " -> " + dx + " do not match " + out + " and "
+          + x);
     }
-    if (x.size() > 0) {
-      rowMax(x, max, g, out);
+    if (out.size() > 0) {
+      pool(x, index, window, max, out, g, dx);
+    }
+  }
+
+  private static void checkPool(Matrix x, int[] index, int window, Matrix out) {
+    if (window < 1 || out.rows != x.rows || (long) out.cols * window != index.length) {
+      throw new IllegalArgumentException("cannot pool " + x + " with " + index.length + " indices in windows of "
+          + window + " into " + out);
+    }
+    for (int i : index) {
+      if (i >= x.cols) {
+        throw new IllegalArgumentException("column index " + i + " outside " + x);
+      }
     }
   }
 
@@ -348,8 +362,8 @@ public abstract class Engine {
   /** {@link #gatherColumns} ({@code gather}) or {@link #scatterAddColumns} after the checks, non-empty. */
   abstract void gatherColumns(Matrix src, int[] index, Matrix out, boolean gather);
 
-  /** {@link #rowMax} when {@code g} is null, else {@link #rowMaxBackward}, after the checks. */
-  abstract void rowMax(Matrix x, Matrix max, Matrix g, Matrix out);
+  /** {@link #pool} when {@code g} is null, else {@link #poolBackward}, after the checks, non-empty. */
+  abstract void pool(Matrix x, int[] index, int window, boolean max, Matrix out, Matrix g, Matrix dx);
 
   /** {@link #gatherRows} after the checks, non-empty. */
   abstract void gather(Matrix src, int[] rows, Matrix out);

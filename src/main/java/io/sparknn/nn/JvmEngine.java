@@ -555,6 +555,49 @@ final class JvmEngine extends Engine {
     Array narrow = a(gather ? mout : msrc);
     Array wide = a(gather ? msrc : mout);
     int n = index.length;
+    int[] runs = runs(index);
+    if (runs.length * 4 > n * 3) { // mostly single columns (pooling windows): a plain loop beats arraycopy calls
+      gatherEach(narrow, wide, index, gather);
+      return;
+    }
+    for (int r = 0; r < narrow.rows; r++) {
+      int w = r * wide.cols;
+      int o = r * n;
+      for (int k = 0; k < runs.length; k += 3) {
+        int j = runs[k];
+        int i = runs[k + 1];
+        int len = runs[k + 2];
+        if (gather && narrow.f != null) {
+          if (i < 0) {
+            java.util.Arrays.fill(narrow.f, o + j, o + j + len, 0f);
+          } else {
+            System.arraycopy(wide.f, w + i, narrow.f, o + j, len);
+          }
+        } else if (gather) {
+          if (i < 0) {
+            java.util.Arrays.fill(narrow.d, o + j, o + j + len, 0);
+          } else {
+            System.arraycopy(wide.d, w + i, narrow.d, o + j, len);
+          }
+        } else if (i >= 0 && narrow.f != null) {
+          float[] src = narrow.f;
+          float[] dst = wide.f;
+          for (int q = 0; q < len; q++) {
+            dst[w + i + q] += src[o + j + q];
+          }
+        } else if (i >= 0) {
+          double[] src = narrow.d;
+          double[] dst = wide.d;
+          for (int q = 0; q < len; q++) {
+            dst[w + i + q] += src[o + j + q];
+          }
+        }
+      }
+    }
+  }
+
+  private static void gatherEach(Array narrow, Array wide, int[] index, boolean gather) {
+    int n = index.length;
     for (int r = 0; r < narrow.rows; r++) {
       int w = r * wide.cols;
       int o = r * n;
@@ -584,30 +627,131 @@ final class JvmEngine extends Engine {
     }
   }
 
-  @Override
-  void rowMax(Matrix mx, Matrix mmax, Matrix mg, Matrix mout) {
-    Array x = a(mx);
-    Array max = a(mmax);
-    int c = x.cols;
-    for (int r = 0; r < x.rows; r++) {
-      int at = r * c;
-      if (mg == null) {
-        double m = x.at(at);
-        for (int j = 1; j < c; j++) {
-          m = Math.max(m, x.at(at + j));
+  private static void poolFloat(float[] x, int rows, int cols, int[] index, int window, boolean max, float[] out) {
+    int q = index.length / window;
+    float scale = 1f / window;
+    for (int r = 0; r < rows; r++) {
+      int w = r * cols;
+      int o = r * q;
+      for (int j = 0, at = 0; j < q; j++, at += window) {
+        float v = max ? Float.NEGATIVE_INFINITY : 0f;
+        for (int k = 0; k < window; k++) {
+          int i = index[at + k];
+          float e = i < 0 ? 0f : x[w + i];
+          v = max ? (e > v ? e : v) : v + e;
         }
-        max.put(r, m);
-        continue;
+        out[o + j] = max ? v : v * scale;
       }
-      double m = max.at(r);
-      int ties = 0;
-      for (int j = 0; j < c; j++) {
-        ties += x.at(at + j) == m ? 1 : 0;
+    }
+  }
+
+  private static void poolBackwardFloat(float[] x, int rows, int cols, int[] index, int window, boolean max,
+      float[] out, float[] g, float[] dx) {
+    int q = index.length / window;
+    for (int r = 0; r < rows; r++) {
+      int w = r * cols;
+      int o = r * q;
+      for (int j = 0, at = 0; j < q; j++, at += window) {
+        float gj = g[o + j];
+        if (!max) {
+          float share = gj / window;
+          for (int k = 0; k < window; k++) {
+            int i = index[at + k];
+            if (i >= 0) {
+              dx[w + i] += share;
+            }
+          }
+          continue;
+        }
+        float m = out[o + j];
+        int ties = 0;
+        for (int k = 0; k < window; k++) {
+          int i = index[at + k];
+          ties += (i < 0 ? 0f : x[w + i]) == m ? 1 : 0;
+        }
+        float share = gj / ties;
+        for (int k = 0; k < window; k++) {
+          int i = index[at + k];
+          if (i >= 0 && x[w + i] == m) {
+            dx[w + i] += share;
+          }
+        }
       }
-      double share = a(mg).at(r) / Math.max(1, ties);
-      Array out = a(mout);
-      for (int j = 0; j < c; j++) {
-        out.put(at + j, x.at(at + j) == m ? share : 0);
+    }
+  }
+
+  /**
+   * The index as runs {@code (j, i, length)}: columns j.. of the narrow side map to i.. of the wide side (i = −1:
+   * zeros). Convolution windows over channels-last rows are runs of one pixel's channels, copied with arraycopy.
+   */
+  private static int[] runs(int[] index) {
+    int[] out = new int[3 * index.length];
+    int count = 0;
+    for (int j = 0; j < index.length; ) {
+      int i = index[j];
+      int len = 1;
+      while (j + len < index.length && (i < 0 ? index[j + len] < 0 : index[j + len] == i + len)) {
+        len++;
+      }
+      out[count++] = j;
+      out[count++] = i < 0 ? -1 : i;
+      out[count++] = len;
+      j += len;
+    }
+    return java.util.Arrays.copyOf(out, count);
+  }
+
+  @Override
+  void pool(Matrix mx, int[] index, int window, boolean max, Matrix mout, Matrix mg, Matrix mdx) {
+    Array x = a(mx);
+    Array out = a(mout);
+    if (x.f != null && mg == null) {
+      poolFloat(x.f, x.rows, x.cols, index, window, max, out.f);
+      return;
+    }
+    if (x.f != null) {
+      poolBackwardFloat(x.f, x.rows, x.cols, index, window, max, out.f, a(mg).f, a(mdx).f);
+      return;
+    }
+    int q = out.cols;
+    for (int r = 0; r < x.rows; r++) {
+      int w = r * x.cols;
+      int o = r * q;
+      for (int j = 0; j < q; j++) {
+        int at = j * window;
+        if (mg == null) {
+          double v = max ? Double.NEGATIVE_INFINITY : 0;
+          for (int k = 0; k < window; k++) {
+            int i = index[at + k];
+            double e = i < 0 ? 0 : x.f != null ? x.f[w + i] : x.d[w + i];
+            v = max ? Math.max(v, e) : v + e;
+          }
+          out.put(o + j, max ? v : v / window);
+          continue;
+        }
+        Array dx = a(mdx);
+        double g = a(mg).at(o + j);
+        if (!max) {
+          for (int k = 0; k < window; k++) {
+            int i = index[at + k];
+            if (i >= 0) {
+              dx.put(w + i, dx.at(w + i) + g / window);
+            }
+          }
+          continue;
+        }
+        double m = out.at(o + j);
+        int ties = 0;
+        for (int k = 0; k < window; k++) {
+          int i = index[at + k];
+          ties += (i < 0 ? 0 : x.at(w + i)) == m ? 1 : 0;
+        }
+        for (int k = 0; k < window; k++) {
+          int i = index[at + k];
+          if (i >= 0 && x.at(w + i) == m) {
+            dx.put(w + i, dx.at(w + i) + g / ties);
+          }
+        }
       }
     }
   }

@@ -30,6 +30,14 @@ public abstract class Layer {
   /** Width of the output. */
   public abstract int outputs();
 
+  /**
+   * Values this layer holds per batch row in a forward pass (output plus working buffers such as gathered
+   * windows or per-step states): what bounds the rows of one scoring batch.
+   */
+  public int workingValues() {
+    return outputs();
+  }
+
   /** Parameters and state, in a fixed order (the order they are saved in). */
   public List<Param> params() {
     return List.of();

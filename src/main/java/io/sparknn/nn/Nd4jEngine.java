@@ -458,15 +458,25 @@ final class Nd4jEngine extends Engine {
   }
 
   @Override
-  void rowMax(Matrix mx, Matrix mmax, Matrix mg, Matrix mout) {
-    INDArray x = a(mx);
+  void pool(Matrix mx, int[] index, int window, boolean max, Matrix mout, Matrix mg, Matrix mdx) {
+    int rows = mout.rows * mout.cols;
+    Matrix gathered = zeros(mx.rows, index.length, mx.precise());
+    gatherColumns(mx, index, gathered, true);
+    INDArray w = a(gathered).reshape('c', true, rows, window);
+    INDArray o = a(mout).reshape('c', true, rows, 1);
     if (mg == null) {
-      into(x.max(true, 1).reshape(mmax.rows, 1), mmax);
+      o.assign(max ? w.max(true, 1) : w.mean(true, 1));
       return;
     }
-    INDArray mask = x.subColumnVector(a(mmax)).eq(0).castTo(x.dataType());
-    INDArray ties = mask.sum(true, 1);
-    into(mask.diviColumnVector(ties).muliColumnVector(a(mg)), mout);
+    INDArray g = a(mg).reshape('c', true, rows, 1);
+    INDArray share;
+    if (max) {
+      share = w.subColumnVector(o).eq(0).castTo(w.dataType());
+      share.diviColumnVector(share.sum(true, 1)).muliColumnVector(g);
+    } else {
+      share = Nd4j.zeros(w.dataType(), rows, window).addiColumnVector(g).divi(window);
+    }
+    gatherColumns(wrap(share.reshape('c', true, mx.rows, index.length)), index, mdx, false);
   }
 
   @Override

@@ -77,6 +77,20 @@ public final class Network {
     return e.scoped(() -> forward(e.fromFloats(batch, rows, inputs, precise()), Layer.Pass.INFERENCE).toDoubles());
   }
 
+  /**
+   * Rows per inference batch: the engine's choice ({@link Engine#scoringBatch}), lowered so that the batch's
+   * working values (gathered convolution windows, recurrent states) stay within 16 M values (64 MB of floats).
+   */
+  public int scoringBatch() {
+    long perRow = inputs;
+    for (Layer l : layers) {
+      perRow += l.workingValues();
+    }
+    return (int) Math.max(1, Math.min(engine().scoringBatch(inputs), WORKING_VALUES / perRow));
+  }
+
+  private static final long WORKING_VALUES = 1 << 24;
+
   /** Back-propagates d(loss)/d(output) of the last training forward pass into every parameter's gradient. */
   public void backward(Matrix gradOut) {
     Matrix g = gradOut;

@@ -23,6 +23,11 @@ public final class PerPosition extends Layer {
   }
 
   @Override
+  public int workingValues() {
+    return inner.workingValues() * positions;
+  }
+
+  @Override
   public List<Param> params() {
     return inner.params();
   }

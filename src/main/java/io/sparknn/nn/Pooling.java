@@ -4,9 +4,8 @@ package io.sparknn.nn;
  * Reduces windows of input values to one value each, by maximum or mean: max and average pooling over k × k
  * windows of an image (k steps of a sequence), global pooling over every position, the last time step of a
  * sequence, and the reordering of a channels-first image into the channels-last layout the layers use (windows of
- * one value). The windows of all outputs are gathered into one (rows·outputs) × window matrix
- * ({@link Engine#gatherColumns}) and reduced row by row; the gradient goes back to the maximal entries (split
- * between ties) or evenly to every entry, and is scatter-added to the input columns.
+ * one value). Each output reduces its window of input columns ({@link Engine#pool}); the gradient goes back to the
+ * maximal entries (split between ties) or evenly to every entry ({@link Engine#poolBackward}).
  */
 public final class Pooling extends Layer {
   private final Shape out;
@@ -14,9 +13,8 @@ public final class Pooling extends Layer {
   private final int[] windows;
   private final int window;
   private final boolean max;
-  private Matrix gathered;
+  private Matrix input;
   private Matrix output;
-  private Matrix windowGrad;
   private Matrix inputGrad;
 
   private Pooling(int inputs, Shape out, int[] windows, boolean max) {
@@ -109,23 +107,19 @@ public final class Pooling extends Layer {
   }
 
   @Override
+  public int workingValues() {
+    return outputs();
+  }
+
+  @Override
   public Matrix forward(Matrix x, Pass pass) {
     Engine e = x.engine();
-    int n = x.rows;
-    output = e.reuse(output, n, out.size(), x.precise());
+    input = x;
+    output = e.reuse(output, x.rows, out.size(), x.precise());
     if (window == 1) {
       e.gatherColumns(x, windows, output);
-      return output;
-    }
-    gathered = e.reuse(gathered, n, windows.length, x.precise());
-    e.gatherColumns(x, windows, gathered);
-    Matrix w = e.reshape(gathered, n * out.size(), window);
-    Matrix o = e.reshape(output, n * out.size(), 1);
-    if (max) {
-      e.rowMax(w, o);
     } else {
-      e.sum(w, false, o);
-      e.affine(o, 1.0 / window, 0, o);
+      e.pool(x, windows, window, max, output);
     }
     return output;
   }
@@ -136,24 +130,13 @@ public final class Pooling extends Layer {
       return null;
     }
     Engine e = g.engine();
-    int n = g.rows;
-    inputGrad = e.reuse(inputGrad, n, inputs, g.precise());
+    inputGrad = e.reuse(inputGrad, g.rows, inputs, g.precise());
     e.fill(inputGrad, 0);
     if (window == 1) {
       e.scatterAddColumns(g, windows, inputGrad);
-      return inputGrad;
-    }
-    windowGrad = e.reuse(windowGrad, n, windows.length, g.precise());
-    Matrix dw = e.reshape(windowGrad, n * out.size(), window);
-    Matrix go = e.reshape(g, n * out.size(), 1);
-    if (max) {
-      e.rowMaxBackward(e.reshape(gathered, n * out.size(), window), e.reshape(output, n * out.size(), 1), go, dw);
     } else {
-      e.fill(dw, 0);
-      e.broadcast(dw, go, false, dw);
-      e.affine(dw, 1.0 / window, 0, dw);
+      e.poolBackward(input, windows, window, max, output, g, inputGrad);
     }
-    e.scatterAddColumns(windowGrad, windows, inputGrad);
     return inputGrad;
   }
 }

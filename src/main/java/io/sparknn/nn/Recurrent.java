@@ -75,6 +75,12 @@ public final class Recurrent extends Layer {
   }
 
   @Override
+  public int workingValues() {
+    int blocks = cell.blocks.length;
+    return outputs() + directions.length * steps * hidden * (3 * blocks + 4);
+  }
+
+  @Override
   public List<Param> params() {
     List<Param> all = new ArrayList<>();
     for (Direction d : directions) {

@@ -369,6 +369,96 @@ public interface NeuralParams extends HasLabelCol, HasSeed, HasHandleInvalid {
     return getOrDefault(engine());
   }
 
+  /** The {@code architecture} param. */
+  default Param<String> architecture() {
+    return defs().architecture;
+  }
+
+  /** The value of {@code architecture}. */
+  default String getArchitecture() {
+    return getOrDefault(architecture());
+  }
+
+  /** The {@code inputShape} param. */
+  default IntArrayParam inputShape() {
+    return defs().inputShape;
+  }
+
+  /** The value of {@code inputShape}. */
+  default int[] getInputShape() {
+    return getOrDefault(inputShape());
+  }
+
+  /** The {@code layers} param. */
+  default Param<String> layers() {
+    return defs().layers;
+  }
+
+  /** The value of {@code layers}. */
+  default String getLayers() {
+    return getOrDefault(layers());
+  }
+
+  /** The {@code filters} param. */
+  default IntArrayParam filters() {
+    return defs().filters;
+  }
+
+  /** The value of {@code filters}. */
+  default int[] getFilters() {
+    return getOrDefault(filters());
+  }
+
+  /** The {@code kernelSize} param. */
+  default IntParam kernelSize() {
+    return defs().kernelSize;
+  }
+
+  /** The value of {@code kernelSize}. */
+  default int getKernelSize() {
+    return (Integer) getOrDefault(kernelSize());
+  }
+
+  /** The {@code hiddenSize} param. */
+  default IntParam hiddenSize() {
+    return defs().hiddenSize;
+  }
+
+  /** The value of {@code hiddenSize}. */
+  default int getHiddenSize() {
+    return (Integer) getOrDefault(hiddenSize());
+  }
+
+  /** The {@code numLayers} param. */
+  default IntParam numLayers() {
+    return defs().numLayers;
+  }
+
+  /** The value of {@code numLayers}. */
+  default int getNumLayers() {
+    return (Integer) getOrDefault(numLayers());
+  }
+
+  /** The {@code bidirectional} param. */
+  default BooleanParam bidirectional() {
+    return defs().bidirectional;
+  }
+
+  /** The value of {@code bidirectional}. */
+  default boolean getBidirectional() {
+    return (Boolean) getOrDefault(bidirectional());
+  }
+
+  /** The {@code sequencePooling} param. */
+  default Param<String> sequencePooling() {
+    return defs().sequencePooling;
+  }
+
+  /** The value of {@code sequencePooling}. */
+  default String getSequencePooling() {
+    return getOrDefault(sequencePooling());
+  }
+
   @Override
   default LongParam seed() {
     return defs().seed;
@@ -418,6 +508,15 @@ public interface NeuralParams extends HasLabelCol, HasSeed, HasHandleInvalid {
     final LongParam seed;
     final Param<String> handleInvalid;
     final Param<String> engine;
+    final Param<String> architecture;
+    final IntArrayParam inputShape;
+    final Param<String> layers;
+    final IntArrayParam filters;
+    final IntParam kernelSize;
+    final IntParam hiddenSize;
+    final IntParam numLayers;
+    final BooleanParam bidirectional;
+    final Param<String> sequencePooling;
 
     /** Defines the params with {@code p} as parent and sets the defaults; {@code defaultLoss} per task. */
     public Defs(NeuralParams p, String defaultLoss) {
@@ -481,6 +580,41 @@ public interface NeuralParams extends HasLabelCol, HasSeed, HasHandleInvalid {
           + " OpenBLAS, fastest on CPU), nd4j (ND4J ops: CPU with nd4j-native, GPU with the cuda build), or auto (nd4j"
           + " when ND4J's CUDA backend sees a device in the task, else jvm). Saved models do not depend on it.",
           Engine.NAMES);
+      architecture = SharedParams.choice(p, "architecture", "network family: mlp (dense layers over a flat vector;"
+          + " nominal slots through embeddings), cnn (convolution blocks: filters, kernelSize, 2 x 2 max pooling),"
+          + " lstm, gru, rnn (numLayers recurrent layers of hiddenSize, bidirectional, sequencePooling) or"
+          + " transformer. hiddenLayers, activation, normalization and dropout shape the dense head of every"
+          + " family. cnn and the recurrent families read rows through inputShape. A non-empty layers param"
+          + " replaces the family's body.", Architecture.FAMILIES);
+      inputShape = new IntArrayParam(p, "inputShape", "how a features vector is read: [channels, height, width]"
+          + " (an image stored channels first, e.g. [1, 28, 28]), [time, features] (a sequence stored step by"
+          + " step), or empty = a flat vector; the product must equal the vector size",
+          (int[] v) -> (v.length == 0 || v.length == 2 || v.length == 3) && Arrays.stream(v).allMatch(x -> x >= 1));
+      layers = new Param<>(p, "layers", "a custom network body as one string of tokens, e.g. 'conv2d(32,3,1,1)"
+          + " relu maxpool(2) flatten dense(128) relu dropout(0.3)'; the output layer is added. Empty = the body"
+          + " of architecture. Tokens: " + io.sparknn.nn.LayerStack.TOKENS, (String v) -> {
+            io.sparknn.nn.LayerStack.check(v); // throws a message that points at the bad token
+            return true;
+          });
+      filters = new IntArrayParam(p, "filters", "cnn: filters of each convolution block (each >= 1)",
+          (int[] v) -> v.length > 0 && Arrays.stream(v).allMatch(x -> x >= 1));
+      kernelSize = SharedParams.intAtLeast(p, "kernelSize", "cnn: kernel size of the convolutions (same padding)",
+          1);
+      hiddenSize = SharedParams.intAtLeast(p, "hiddenSize", "lstm, gru, rnn: hidden units per direction", 1);
+      numLayers = SharedParams.intAtLeast(p, "numLayers", "lstm, gru, rnn: stacked recurrent layers", 1);
+      bidirectional = new BooleanParam(p, "bidirectional", "lstm, gru, rnn: read the sequence in both directions");
+      sequencePooling = SharedParams.choice(p, "sequencePooling", "lstm, gru, rnn: how the states of all steps"
+          + " become one vector: last (the final state of each direction), mean or max over the steps.", "last",
+          "mean", "max");
+      p.setDefault(architecture, "mlp");
+      p.setDefault(inputShape, new int[0]);
+      p.setDefault(layers, "");
+      p.setDefault(filters, new int[] {32, 64});
+      p.setDefault(kernelSize, 3);
+      p.setDefault(hiddenSize, 128);
+      p.setDefault(numLayers, 1);
+      p.setDefault(bidirectional, false);
+      p.setDefault(sequencePooling, "last");
       p.setDefault(engine, "auto");
       p.setDefault(featuresCol, "features");
       p.setDefault(labelCol, "label");

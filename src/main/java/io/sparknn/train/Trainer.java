@@ -252,7 +252,7 @@ public final class Trainer {
   /** The network's outputs for every row of {@code ex}, without dropout, in the engine's scoring batches. */
   public double[][] predict(Examples ex) {
     double[][] out = new double[ex.rows()][];
-    int batch = net.engine().scoringBatch(ex.cols());
+    int batch = net.scoringBatch();
     for (int start = 0; start < ex.rows(); start += batch) {
       int end = Math.min(ex.rows(), start + batch);
       double[] values = net.infer(ex.x(), start, end - start);

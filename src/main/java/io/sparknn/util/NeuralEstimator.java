@@ -4,6 +4,7 @@ import static io.sparknn.util.SchemaChecks.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.sparknn.nn.Architecture;
+import io.sparknn.nn.Shape;
 import io.sparknn.nn.Loss;
 import io.sparknn.param.NeuralParams;
 import io.sparknn.param.SharedParams;
@@ -12,6 +13,7 @@ import io.sparknn.train.Trainer;
 import io.sparknn.train.TrainingJob;
 import io.sparknn.train.TrainingRows;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.Estimator;
@@ -119,6 +121,51 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
     return setParam("engine", v);
   }
 
+  /** Sets the network family: mlp (default), cnn, lstm, gru, rnn or transformer. */
+  public E setArchitecture(String v) {
+    return setParam("architecture", v);
+  }
+
+  /** Sets how a features vector is read: [channels, height, width], [time, features] or empty (flat). */
+  public E setInputShape(int... v) {
+    return setParam("inputShape", v);
+  }
+
+  /** Sets a custom layer stack, e.g. {@code "conv2d(32,3,1,1) relu maxpool(2) flatten dense(64) relu"}. */
+  public E setLayers(String v) {
+    return setParam("layers", v);
+  }
+
+  /** Sets the cnn filters per convolution block (default [32, 64]). */
+  public E setFilters(int... v) {
+    return setParam("filters", v);
+  }
+
+  /** Sets the cnn kernel size (default 3). */
+  public E setKernelSize(int v) {
+    return setParam("kernelSize", v);
+  }
+
+  /** Sets the recurrent hidden units per direction (default 128). */
+  public E setHiddenSize(int v) {
+    return setParam("hiddenSize", v);
+  }
+
+  /** Sets the number of stacked recurrent layers (default 1). */
+  public E setNumLayers(int v) {
+    return setParam("numLayers", v);
+  }
+
+  /** Sets whether recurrent layers read both directions (default false). */
+  public E setBidirectional(boolean v) {
+    return setParam("bidirectional", v);
+  }
+
+  /** Sets how recurrent states become one vector: last (default), mean or max. */
+  public E setSequencePooling(String v) {
+    return setParam("sequencePooling", v);
+  }
+
   /** Sets the seed (default 42). */
   public E setSeed(long v) {
     return setParam("seed", v);
@@ -156,7 +203,8 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
         dims[s] = getEmbeddingDim() > 0 ? getEmbeddingDim() : Architecture.embeddingSize(nominal[1][s]);
       }
       Architecture arch = new Architecture(d, nominal[0], nominal[1], dims, getHiddenLayers(), getActivation(),
-          getNormalization(), getResidual(), getDropout(), getWeightInit(), outputs);
+          getNormalization(), getResidual(), getDropout(), getWeightInit(), outputs, getInputShape(),
+          body(d, nominal[0], where));
       TrainingJob job = new TrainingJob(arch, new TrainingJob.Config(getLoss(), getLabelSmoothing(), getOptimizer(),
           getMomentum(), getNesterov(), getWeightDecay(), getL1(), getL2(), getClipValue(), getClipNorm(),
           getLrSchedule(), getWarmupSteps(), new Trainer.Settings(getBatchSize(), getMaxEpochs(), getLearningRate(),
@@ -167,6 +215,42 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
       return copyValues(model(uid, arch, result.params(), result.history()), ParamMap.empty()).setParent(this);
     } finally {
       blocks.unpersist(false);
+    }
+  }
+
+  /**
+   * The network body as a layer-stack spec: the {@code layers} param, or the {@code architecture} family's body for
+   * the {@code inputShape} (empty for an MLP). Checked here, on the driver, by building it once: a shape that does
+   * not fit fails before any job, with the param, the token and the numbers.
+   */
+  private String body(int d, int[] nominalSlots, String where) {
+    String param = getLayers().isEmpty() ? "architecture" : "layers";
+    try {
+      Shape shape;
+      try {
+        shape = Architecture.shape(getInputShape(), d);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(SchemaChecks.where(this, "inputShape") + ": " + e.getMessage() + " ("
+            + where + ")", e);
+      }
+      String body = !getLayers().isEmpty() ? getLayers() : new Architecture.Family(getArchitecture(), getFilters(),
+          getKernelSize(), getHiddenSize(), getNumLayers(), getBidirectional(), getSequencePooling(),
+          getHiddenLayers(), getActivation(), getNormalization(), getDropout()).layers(shape);
+      if (!body.isEmpty() && nominalSlots.length > 0) {
+        throw new IllegalArgumentException("slots " + Arrays.toString(nominalSlots) + " of the features vector are"
+            + " nominal (category indices, from the column's metadata); '" + body + "' reads raw values. Use"
+            + " architecture mlp (embeddings), or encode those columns one-hot.");
+      }
+      if (!body.isEmpty()) {
+        new Architecture(d, nominalSlots, new int[0], new int[0], getHiddenLayers(), getActivation(),
+            getNormalization(), false, getDropout(), getWeightInit(), 1, getInputShape(), body).build(false, 0);
+      }
+      return body;
+    } catch (IllegalArgumentException e) {
+      if (e.getMessage().startsWith(SchemaChecks.where(this, ""))) {
+        throw e;
+      }
+      throw new IllegalArgumentException(SchemaChecks.where(this, param) + ": " + e.getMessage(), e);
     }
   }
 

@@ -37,7 +37,7 @@ import org.apache.spark.sql.types.StructType;
  * @param <M> the concrete model type
  */
 public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> implements NeuralParams, MLWritable {
-  private static final int FORMAT_VERSION = 2;
+  private static final int FORMAT_VERSION = 3;
 
   private final String uid;
   private final Defs defs;
@@ -65,8 +65,11 @@ public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> imp
     return defs;
   }
 
-  /** The network's shape. */
-  public Architecture architecture() {
+  /**
+   * The network's full shape: inputs, embeddings, input shape and the resolved layer stack (the
+   * {@code architecture} param names only the family).
+   */
+  public Architecture networkSpec() {
     return architecture;
   }
 
@@ -191,7 +194,7 @@ public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> imp
 
     private Iterator<InternalRow> scoreBatch(Network net, Iterator<InternalRow> source) {
       int d = arch.inputs();
-      int size = net.engine().scoringBatch(d);
+      int size = net.scoringBatch();
       List<InternalRow> kept = new ArrayList<>(size);
       int[] slot = new int[size]; // the row's index in the batch matrix, -1 for an invalid kept row
       float[] x = new float[size * d];
@@ -245,6 +248,8 @@ public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> imp
       .add("dropout", DataTypes.DoubleType, false)
       .add("weightInit", DataTypes.StringType, false)
       .add("outputs", DataTypes.IntegerType, false)
+      .add("inputShape", DataTypes.createArrayType(DataTypes.IntegerType), false)
+      .add("layers", DataTypes.StringType, false)
       .add("params", DataTypes.createArrayType(DataTypes.FloatType), false)
       .add("metric", DataTypes.StringType, false)
       .add("bestEpoch", DataTypes.IntegerType, false)
@@ -255,20 +260,23 @@ public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> imp
     Architecture a = architecture;
     return new Persistence.Writer(this, FORMAT_VERSION, DATA, List.of(RowFactory.create(a.inputs(),
         a.nominalSlots(), a.cardinalities(), a.embeddingDims(), a.hidden(), a.activation(), a.normalization(),
-        a.residual(), a.dropout(), a.weightInit(), a.outputs(), params, history.metricName(), history.bestEpoch(),
+        a.residual(), a.dropout(), a.weightInit(), a.outputs(), a.inputShape(), a.layers(), params, history.metricName(), history.bestEpoch(),
         history.table())));
   }
 
   /** The reader of a model class; {@code factory} is the model's {@link #create}. */
   protected static <T extends NeuralModel<T>> MLReader<T> reader(Class<T> cls, Factory<T> factory) {
-    // version 1 (session-1 MLPs without an architecture) cannot be rebuilt
-    return new Persistence.Reader<>(cls, FORMAT_VERSION, FORMAT_VERSION, (uid, rows) -> {
+    // version 1 (session-1 MLPs without an architecture) cannot be rebuilt; version 2 (MLPs before inputShape and
+    // layers) loads as a flat MLP
+    return new Persistence.Reader<>(cls, 2, FORMAT_VERSION, (uid, rows) -> {
       Row r = rows.get(0);
+      boolean stacked = java.util.Arrays.asList(r.schema().fieldNames()).contains("layers");
       Architecture a = new Architecture(r.getInt(r.fieldIndex("inputs")), Persistence.ints(r, "nominalSlots"),
           Persistence.ints(r, "cardinalities"), Persistence.ints(r, "embeddingDims"), Persistence.ints(r, "hidden"),
           r.getString(r.fieldIndex("activation")), r.getString(r.fieldIndex("normalization")),
           r.getBoolean(r.fieldIndex("residual")), r.getDouble(r.fieldIndex("dropout")),
-          r.getString(r.fieldIndex("weightInit")), r.getInt(r.fieldIndex("outputs")));
+          r.getString(r.fieldIndex("weightInit")), r.getInt(r.fieldIndex("outputs")),
+          stacked ? Persistence.ints(r, "inputShape") : new int[0], stacked ? r.getString(r.fieldIndex("layers")) : "");
       List<Float> p = r.getList(r.fieldIndex("params"));
       float[] params = new float[p.size()];
       for (int i = 0; i < params.length; i++) {

@@ -104,7 +104,7 @@ class EngineTrainingTest extends SparkTestBase {
 
     Dataset<Row>[] churn = table("wa_churn.csv", "churn", "Yes");
     NeuralClassificationModel[] onChurn = fitOnBothEngines(churn, "wa_churn", "auc", 0.82);
-    assertTrue(onChurn[0].architecture().nominalSlots().length > 0, "wa_churn trains embeddings on both engines");
+    assertTrue(onChurn[0].networkSpec().nominalSlots().length > 0, "wa_churn trains embeddings on both engines");
     assertOtherEngineScoresTheSame(onChurn[0], churn[1], "jvm-trained churn model (embeddings)");
   }
 

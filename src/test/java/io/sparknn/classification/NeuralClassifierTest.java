@@ -88,7 +88,15 @@ class NeuralClassifierTest extends SparkTestBase {
     assertEquals(sortedRows(a.transform(train)), sortedRows(loaded.transform(train)));
     assertEquals(a.summary().epochs(), loaded.summary().epochs());
     assertEquals(a.summary().bestEpoch(), loaded.summary().bestEpoch());
-    for (int version : new int[] {1, 3}) {
+    // a version-2 model (an MLP saved before inputShape and layers existed) still loads
+    String v2 = path("v2");
+    a.write().save(v2);
+    spark.read().parquet(v2 + "/data").drop("inputShape", "layers").withColumn("formatVersion", lit(2)).write()
+        .parquet(v2 + "/data2");
+    org.apache.commons.io.FileUtils.deleteDirectory(new java.io.File(v2 + "/data"));
+    new java.io.File(v2 + "/data2").renameTo(new java.io.File(v2 + "/data"));
+    assertEquals(sortedRows(a.transform(train)), sortedRows(NeuralClassificationModel.load(v2).transform(train)));
+    for (int version : new int[] {1, 4}) {
       String saved = path("v" + version);
       a.write().save(saved);
       Dataset<Row> data = spark.read().parquet(saved + "/data").withColumn("formatVersion", lit(version));
@@ -200,8 +208,8 @@ class NeuralClassifierTest extends SparkTestBase {
             .setOutputCol("features")}).fit(raw);
     Dataset<Row> df = prep.transform(raw);
     NeuralClassificationModel m = small().setParam("embeddingDim", 4).fit(df);
-    assertEquals(List.of(1), java.util.Arrays.stream(m.architecture().nominalSlots()).boxed().toList());
-    assertEquals(13, m.architecture().cardinalities()[0], "12 values + the unknown bucket");
+    assertEquals(List.of(1), java.util.Arrays.stream(m.networkSpec().nominalSlots()).boxed().toList());
+    assertEquals(13, m.networkSpec().cardinalities()[0], "12 values + the unknown bucket");
     double acc = new MetricsEvaluator().setMetricName("accuracy").evaluate(m.transform(df));
     assertTrue(acc >= 0.99, "accuracy " + acc);
     Dataset<Row> outOfRange = df.withColumn("features", when(col("id").equalTo(5),
