@@ -79,8 +79,8 @@ public record Architecture(int inputs, int[] nominalSlots, int[] cardinalities, 
 
   /** The settings of an architecture family, from the estimator's params. */
   public record Family(String name, int[] filters, int kernelSize, int hiddenSize, int numLayers,
-      boolean bidirectional, String sequencePooling, int[] hidden, String activation, String normalization,
-      double dropout) {
+      boolean bidirectional, String sequencePooling, int modelDim, int numHeads, int[] hidden, String activation,
+      String normalization, double dropout) {
 
     /**
      * The family's body as a {@link LayerStack} spec for rows of {@code shape}, or empty for {@code mlp} (which
@@ -135,7 +135,25 @@ public record Architecture(int inputs, int[] nominalSlots, int[] cardinalities, 
             default -> "last";
           });
         }
-        default -> throw new IllegalArgumentException("architecture " + name + " is not built yet");
+        case "transformer" -> {
+          if (modelDim % numHeads != 0) {
+            throw new IllegalArgumentException("architecture transformer: modelDim " + modelDim + " must divide by"
+                + " numHeads " + numHeads);
+          }
+          if (shape.kind() == Shape.Kind.IMAGE) {
+            throw new IllegalArgumentException("architecture transformer reads sequences ([time, features]) or"
+                + " table rows (empty inputShape); an image of h x w can be read as [h, w]");
+          }
+          boolean table = shape.kind() == Shape.Kind.FLAT;
+          b.append(table ? "tokens(" + modelDim + ") cls " : "dense(" + modelDim + ") posemb ");
+          for (int l = 0; l < numLayers; l++) {
+            b.append("encoder(").append(numHeads).append(',').append(2 * modelDim);
+            b.append(dropout > 0 ? "," + dropout : "").append(") ");
+          }
+          b.append(table ? "layernorm first" : "layernorm mean");
+        }
+        default -> throw new IllegalArgumentException("unknown architecture " + name + "; supported: "
+            + String.join(", ", FAMILIES));
       }
       for (int units : hidden) {
         b.append(" dense(").append(units).append(')');
@@ -210,7 +228,13 @@ public record Architecture(int inputs, int[] nominalSlots, int[] cardinalities, 
       if (inputShape.length == 3 && inputShape[0] > 1) {
         layers.add(Pooling.channelsLast(inputShape[0], inputShape[1], inputShape[2]));
       }
-      layers.addAll(LayerStack.build(layers(), in, outputs, rng, engine, precise));
+      if (nominalSlots.length > 0) {
+        EmbeddingInput embedding = new EmbeddingInput(inputs, nominalSlots, cardinalities, embeddingDims, rng,
+            engine, precise);
+        layers.add(embedding);
+        in = Shape.flat(embedding.outputs());
+      }
+      layers.addAll(LayerStack.build(layers(), in, inputs - nominalSlots.length, outputs, rng, engine, precise));
       return new Network(inputs, layers);
     }
     int width = inputs;

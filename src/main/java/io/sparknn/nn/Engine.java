@@ -160,6 +160,36 @@ public abstract class Engine {
     product(a, ta, b, tb, c, alpha, beta, m, n, k);
   }
 
+  /**
+   * {@link #gemm} on {@code batches} stacked blocks: block i of a, b and c is their rows
+   * {@code i·(rows/batches) ..}, and c_i = α·op(a_i)·op(b_i) + β·c_i. Attention's per-sequence, per-head products.
+   */
+  public final void gemmBatched(int batches, Matrix a, boolean ta, Matrix b, boolean tb, Matrix c, double alpha,
+      double beta) {
+    same(a, b, c);
+    if (batches < 1 || a.rows % batches != 0 || b.rows % batches != 0 || c.rows % batches != 0) {
+      throw new IllegalArgumentException("cannot split " + a + ", " + b + ", " + c + " into " + batches + " blocks");
+    }
+    int ar = a.rows / batches;
+    int br = b.rows / batches;
+    int m = ta ? a.cols : ar;
+    int k = ta ? ar : a.cols;
+    int n = tb ? br : b.cols;
+    if (k != (tb ? b.cols : br) || c.rows / batches != m || c.cols != n) {
+      throw new IllegalArgumentException("batched gemm shapes: " + batches + " blocks of " + a + (ta ? "ᵀ" : "")
+          + " · " + b + (tb ? "ᵀ" : "") + " -> " + c);
+    }
+    if (m > 0 && n > 0 && k > 0) {
+      products(batches, a, ta, b, tb, c, alpha, beta, m, n, k);
+    } else if (m > 0 && n > 0) {
+      affine(c, beta, 0, c);
+    }
+  }
+
+  /** {@link #gemmBatched} after the checks, every size > 0. */
+  abstract void products(int batches, Matrix a, boolean ta, Matrix b, boolean tb, Matrix c, double alpha,
+      double beta, int m, int n, int k);
+
   /** {@link #gemm} after the checks, with m × k · k × n and every size > 0. */
   abstract void product(Matrix a, boolean ta, Matrix b, boolean tb, Matrix c, double alpha, double beta, int m,
       int n, int k);

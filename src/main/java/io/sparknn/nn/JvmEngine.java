@@ -243,6 +243,33 @@ final class JvmEngine extends Engine {
     }
   }
 
+  @Override
+  void products(int batches, Matrix ma, boolean ta, Matrix mb, boolean tb, Matrix mc, double alpha, double beta,
+      int m, int n, int k) {
+    Array a = a(ma);
+    Array b = a(mb);
+    Array c = a(mc);
+    boolean p = c.precise();
+    int sa = a.size() / batches;
+    int sb = b.size() / batches;
+    int sc = c.size() / batches;
+    Array ai = (Array) zeros(a.rows / batches, a.cols, p);
+    Array bi = (Array) zeros(b.rows / batches, b.cols, p);
+    Array ci = (Array) zeros(c.rows / batches, c.cols, p);
+    Object av = p ? a.d : a.f;
+    Object bv = p ? b.d : b.f;
+    Object cv = p ? c.d : c.f;
+    for (int i = 0; i < batches; i++) { // small blocks: copies into reused arrays, then one BLAS call each
+      System.arraycopy(av, i * sa, p ? ai.d : ai.f, 0, sa);
+      System.arraycopy(bv, i * sb, p ? bi.d : bi.f, 0, sb);
+      if (beta != 0) {
+        System.arraycopy(cv, i * sc, p ? ci.d : ci.f, 0, sc);
+      }
+      product(ai, ta, bi, tb, ci, alpha, beta, m, n, k);
+      System.arraycopy(p ? ci.d : ci.f, 0, cv, i * sc, sc);
+    }
+  }
+
   private static void sameShape(Matrix x, Matrix y) {
     if (x.rows != y.rows || x.cols != y.cols) {
       throw new IllegalArgumentException("shapes differ: " + x + " and " + y);

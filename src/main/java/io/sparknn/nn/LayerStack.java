@@ -19,6 +19,12 @@ import java.util.Random;
  *   backward state at the first, each direction's final state); {@code flatten}</li>
  *   <li>{@code rnn(h)}, {@code gru(h)}, {@code lstm(h)} and {@code birnn(h)}, {@code bigru(h)}, {@code bilstm(h)}:
  *   recurrent layers over a sequence, output at every step</li>
+ *   <li>{@code tokens(width)} (first token, on a table row): one token per slot, FT-Transformer style (a learned
+ *   projection per numeric slot, the embedding of each nominal slot); {@code cls}: prepend a learned class token,
+ *   {@code first}: read it out; {@code posemb} (learned) or {@code posenc} (sinusoidal) positional encoding;
+ *   {@code attention(heads)}: multi-head self-attention; {@code encoder(heads[, ff, dropout])}: a pre-LayerNorm
+ *   Transformer block, x + attention(LN(x)) then x + FFN(LN(x)) with a GELU feed-forward of ff units (2·width by
+ *   default) and dropout on both branches</li>
  *   <li>{@code dense(n)}: on a flat input a fully connected layer; on positions it applies to each position (like
  *   Keras and PyTorch); {@code batchnorm} (per channel on positions), {@code layernorm} (per position),
  *   {@code dropout(rate)}, {@code prelu} and every activation ({@code relu}, {@code tanh}, {@code leakyRelu(0.1)},
@@ -29,7 +35,8 @@ public final class LayerStack {
   /** The token names, for messages and docs. */
   public static final String TOKENS = "conv2d(filters,kernel[,stride,padding,dilation]), conv1d(...), maxpool(k[,"
       + "stride]), avgpool(k[,stride]), globalavgpool, globalmaxpool, mean, max, last, flatten, rnn(h), gru(h),"
-      + " lstm(h), birnn(h), bigru(h), bilstm(h), dense(n), batchnorm, layernorm, dropout(rate), prelu, "
+      + " lstm(h), birnn(h), bigru(h), bilstm(h), tokens(width), cls, first, posemb, posenc, attention(heads),"
+      + " encoder(heads[,ff,dropout]), dense(n), batchnorm, layernorm, dropout(rate), prelu, "
       + String.join(", ", Activation.NAMES);
 
   private LayerStack() {}
@@ -72,7 +79,9 @@ public final class LayerStack {
       {"globalavgpool", "0", "0"}, {"globalmaxpool", "0", "0"}, {"mean", "0", "0"}, {"max", "0", "0"},
       {"last", "0", "0"}, {"flatten", "0", "0"}, {"rnn", "1", "1"}, {"gru", "1", "1"}, {"lstm", "1", "1"},
       {"birnn", "1", "1"}, {"bigru", "1", "1"}, {"bilstm", "1", "1"}, {"dense", "1", "1"}, {"batchnorm", "0", "0"},
-      {"layernorm", "0", "0"}, {"dropout", "1", "1"}, {"prelu", "0", "0"}};
+      {"layernorm", "0", "0"}, {"dropout", "1", "1"}, {"prelu", "0", "0"}, {"posemb", "0", "0"},
+      {"posenc", "0", "0"}, {"attention", "1", "1"}, {"encoder", "1", "3"}, {"cls", "0", "0"}, {"first", "0", "0"},
+      {"tokens", "1", "1"}};
 
   private static Spec parse(String spec, List<String> tokens, int i) {
     String token = tokens.get(i);
@@ -91,8 +100,9 @@ public final class LayerStack {
           throw new IllegalArgumentException(where + " takes " + (min == max ? min : min + " to " + max)
               + " numbers, got " + s.args().length);
         }
-        for (double a : s.args()) {
-          boolean rate = s.name().equals("dropout");
+        for (int k = 0; k < s.args().length; k++) {
+          double a = s.args()[k];
+          boolean rate = s.name().equals("dropout") || s.name().equals("encoder") && k == 2;
           if (rate ? !(a >= 0 && a < 1) : !(a == Math.rint(a) && a >= 0 && a <= 1 << 20)) {
             throw new IllegalArgumentException(where + ": " + (rate ? "the rate must be in [0, 1)"
                 : "sizes must be whole numbers >= 0") + ", got " + a);
@@ -113,7 +123,7 @@ public final class LayerStack {
    * The layers of {@code spec} over rows of shape {@code in}, followed by a linear output layer of
    * {@code outputs} units. Shapes are checked as the layers are made: an error names the token and the numbers.
    */
-  static List<Layer> build(String spec, Shape in, int outputs, Random rng, Engine e, boolean precise) {
+  static List<Layer> build(String spec, Shape in, int numeric, int outputs, Random rng, Engine e, boolean precise) {
     List<String> tokens = tokens(spec);
     List<Layer> layers = new ArrayList<>();
     Shape shape = in;
@@ -182,6 +192,56 @@ public final class LayerStack {
           case "batchnorm" -> layer = perPosition(new BatchNorm(shape.channels(), e, precise), shape);
           case "layernorm" -> layer = perPosition(new LayerNorm(shape.channels(), e, precise), shape);
           case "dropout" -> layer = new Dropout(a[0], shape.size());
+          case "posemb", "posenc" -> {
+            sequence(shape);
+            layer = new PositionalEncoding(shape.width(), shape.channels(), s.name().equals("posemb"), rng, e,
+                precise);
+          }
+          case "attention" -> {
+            sequence(shape);
+            layer = new Attention(shape.width(), shape.channels(), (int) a[0], rng, e, precise);
+          }
+          case "encoder" -> {
+            sequence(shape);
+            int t = shape.width();
+            int c = shape.channels();
+            int ff = a.length > 1 ? (int) a[1] : 2 * c;
+            double rate = a.length > 2 ? a[2] : 0;
+            List<Layer> attend = new ArrayList<>(List.of(new PerPosition(new LayerNorm(c, e, precise), t),
+                new Attention(t, c, (int) a[0], rng, e, precise)));
+            List<Layer> feed = new ArrayList<>(List.of(new PerPosition(new LayerNorm(c, e, precise), t),
+                new PerPosition(new Dense(c, ff, false, rng, e, precise), t),
+                new ActivationLayer(Activation.parse("gelu"), t * ff),
+                new PerPosition(new Dense(ff, c, false, rng, e, precise), t)));
+            if (rate > 0) {
+              attend.add(new Dropout(rate, t * c));
+              feed.add(new Dropout(rate, t * c));
+            }
+            layers.add(new Residual(attend));
+            layer = new Residual(feed);
+          }
+          case "cls" -> {
+            sequence(shape);
+            layer = new ClassToken(shape.width(), shape.channels(), rng, e, precise);
+            next = Shape.sequence(shape.width() + 1, shape.channels());
+          }
+          case "first" -> {
+            sequence(shape);
+            Pooling p = Pooling.first(shape);
+            layer = p;
+            next = p.shape();
+          }
+          case "tokens" -> {
+            int width = (int) a[0];
+            int rest = shape.size() - numeric;
+            if (shape.kind() != Shape.Kind.FLAT || i > 0 || width < 1 || rest % width != 0) {
+              throw new IllegalArgumentException("tokens(width) must be the first token, on a flat table row whose"
+                  + " nominal slots are embedded with that width");
+            }
+            NumericTokens tk = new NumericTokens(numeric, rest / width, width, rng, e, precise);
+            layer = tk;
+            next = tk.shape();
+          }
           case "prelu" -> layer = new PRelu(shape.size(), e, precise);
           default -> layer = new ActivationLayer(Activation.parse(tokens.get(i)), shape.size());
         }
@@ -198,6 +258,23 @@ public final class LayerStack {
     }
     layers.add(new Dense(shape.size(), outputs, false, rng, e, precise));
     return layers;
+  }
+
+  private static void sequence(Shape shape) {
+    if (shape.kind() != Shape.Kind.SEQUENCE) {
+      throw new IllegalArgumentException("needs a sequence of tokens: set inputShape to [time, features], or start"
+          + " with tokens(width) on a table row");
+    }
+  }
+
+  /** The token width when {@code spec} starts with {@code tokens(width)} (a tokenized table row), else 0. */
+  public static int tokenWidth(String spec) {
+    List<String> t = tokens(spec);
+    if (t.isEmpty()) {
+      return 0;
+    }
+    Spec s = Spec.parse(t.get(0), "layer", TOKENS);
+    return s.name().equals("tokens") && s.args().length == 1 ? (int) s.args()[0] : 0;
   }
 
   private static void positions(Shape shape) {

@@ -222,6 +222,20 @@ final class Nd4jEngine extends Engine {
     Nd4j.gemm(a(ma), a(mb), a(mc), ta, tb, alpha, beta);
   }
 
+  @Override
+  void products(int batches, Matrix ma, boolean ta, Matrix mb, boolean tb, Matrix mc, double alpha, double beta,
+      int m, int n, int k) {
+    INDArray a = a(ma).reshape('c', true, batches, ma.rows / batches, ma.cols);
+    INDArray b = a(mb).reshape('c', true, batches, mb.rows / batches, mb.cols);
+    INDArray c = a(mc).reshape('c', true, batches, m, n);
+    if (alpha == 1 && beta == 0) {
+      Nd4j.matmul(a, b, c, ta, tb, false);
+      return;
+    }
+    INDArray r = Nd4j.matmul(a, b, ta, tb, false).muli(alpha);
+    c.assign(beta == 0 ? r : r.addi(c.mul(beta)));
+  }
+
   /** Writes {@code value} into {@code out} unless it already is {@code out}'s array. */
   private static void into(INDArray value, Matrix out) {
     INDArray o = a(out);

@@ -85,6 +85,11 @@ public final class Pooling extends Layer {
     return new Pooling(in.size(), Shape.flat(c), idx, false);
   }
 
+  /** The first position of a sequence (a class token); the output is flat. */
+  public static Pooling first(Shape in) {
+    return new Pooling(in.size(), Shape.flat(in.channels()), Engine.range(0, in.channels()), false);
+  }
+
   /** A channels-first image row ({@code [c, h, w]} as stored by image readers) in channels-last order. */
   public static Pooling channelsLast(int c, int h, int w) {
     int[] idx = new int[c * h * w];

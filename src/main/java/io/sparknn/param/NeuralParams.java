@@ -459,6 +459,26 @@ public interface NeuralParams extends HasLabelCol, HasSeed, HasHandleInvalid {
     return getOrDefault(sequencePooling());
   }
 
+  /** The {@code modelDim} param. */
+  default IntParam modelDim() {
+    return defs().modelDim;
+  }
+
+  /** The value of {@code modelDim}. */
+  default int getModelDim() {
+    return (Integer) getOrDefault(modelDim());
+  }
+
+  /** The {@code numHeads} param. */
+  default IntParam numHeads() {
+    return defs().numHeads;
+  }
+
+  /** The value of {@code numHeads}. */
+  default int getNumHeads() {
+    return (Integer) getOrDefault(numHeads());
+  }
+
   @Override
   default LongParam seed() {
     return defs().seed;
@@ -517,6 +537,8 @@ public interface NeuralParams extends HasLabelCol, HasSeed, HasHandleInvalid {
     final IntParam numLayers;
     final BooleanParam bidirectional;
     final Param<String> sequencePooling;
+    final IntParam modelDim;
+    final IntParam numHeads;
 
     /** Defines the params with {@code p} as parent and sets the defaults; {@code defaultLoss} per task. */
     public Defs(NeuralParams p, String defaultLoss) {
@@ -583,7 +605,8 @@ public interface NeuralParams extends HasLabelCol, HasSeed, HasHandleInvalid {
       architecture = SharedParams.choice(p, "architecture", "network family: mlp (dense layers over a flat vector;"
           + " nominal slots through embeddings), cnn (convolution blocks: filters, kernelSize, 2 x 2 max pooling),"
           + " lstm, gru, rnn (numLayers recurrent layers of hiddenSize, bidirectional, sequencePooling) or"
-          + " transformer. hiddenLayers, activation, normalization and dropout shape the dense head of every"
+          + " transformer (numLayers pre-LayerNorm encoder blocks of modelDim and numHeads over the sequence's"
+          + " steps, or over a table row's slots as tokens: FT-Transformer). hiddenLayers, activation, normalization and dropout shape the dense head of every"
           + " family. cnn and the recurrent families read rows through inputShape. A non-empty layers param"
           + " replaces the family's body.", Architecture.FAMILIES);
       inputShape = new IntArrayParam(p, "inputShape", "how a features vector is read: [channels, height, width]"
@@ -601,11 +624,16 @@ public interface NeuralParams extends HasLabelCol, HasSeed, HasHandleInvalid {
       kernelSize = SharedParams.intAtLeast(p, "kernelSize", "cnn: kernel size of the convolutions (same padding)",
           1);
       hiddenSize = SharedParams.intAtLeast(p, "hiddenSize", "lstm, gru, rnn: hidden units per direction", 1);
-      numLayers = SharedParams.intAtLeast(p, "numLayers", "lstm, gru, rnn: stacked recurrent layers", 1);
+      numLayers = SharedParams.intAtLeast(p, "numLayers", "lstm, gru, rnn: stacked recurrent layers; transformer:"
+          + " encoder blocks", 1);
       bidirectional = new BooleanParam(p, "bidirectional", "lstm, gru, rnn: read the sequence in both directions");
       sequencePooling = SharedParams.choice(p, "sequencePooling", "lstm, gru, rnn: how the states of all steps"
           + " become one vector: last (the final state of each direction), mean or max over the steps.", "last",
           "mean", "max");
+      modelDim = SharedParams.intAtLeast(p, "modelDim", "transformer: token width (a multiple of numHeads)", 1);
+      numHeads = SharedParams.intAtLeast(p, "numHeads", "transformer: attention heads per block", 1);
+      p.setDefault(modelDim, 64);
+      p.setDefault(numHeads, 4);
       p.setDefault(architecture, "mlp");
       p.setDefault(inputShape, new int[0]);
       p.setDefault(layers, "");

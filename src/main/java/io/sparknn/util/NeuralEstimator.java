@@ -4,6 +4,7 @@ import static io.sparknn.util.SchemaChecks.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.sparknn.nn.Architecture;
+import io.sparknn.nn.LayerStack;
 import io.sparknn.nn.Shape;
 import io.sparknn.nn.Loss;
 import io.sparknn.param.NeuralParams;
@@ -166,6 +167,16 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
     return setParam("sequencePooling", v);
   }
 
+  /** Sets the transformer token width (default 64). */
+  public E setModelDim(int v) {
+    return setParam("modelDim", v);
+  }
+
+  /** Sets the transformer attention heads (default 4). */
+  public E setNumHeads(int v) {
+    return setParam("numHeads", v);
+  }
+
   /** Sets the seed (default 42). */
   public E setSeed(long v) {
     return setParam("seed", v);
@@ -198,13 +209,10 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
       double[] stats = blockStats(blocks, d, nominal);
       int outputs = classification() ? numClasses(stats, names[1]) : 1;
       checkCategories(stats, nominal, where);
-      int[] dims = new int[nominal[0].length];
-      for (int s = 0; s < dims.length; s++) {
-        dims[s] = getEmbeddingDim() > 0 ? getEmbeddingDim() : Architecture.embeddingSize(nominal[1][s]);
-      }
-      Architecture arch = new Architecture(d, nominal[0], nominal[1], dims, getHiddenLayers(), getActivation(),
-          getNormalization(), getResidual(), getDropout(), getWeightInit(), outputs, getInputShape(),
-          body(d, nominal[0], where));
+      String body = body(d, nominal[0], where);
+      Architecture arch = new Architecture(d, nominal[0], nominal[1], embeddingDims(nominal[0], nominal[1], body),
+          getHiddenLayers(), getActivation(), getNormalization(), getResidual(), getDropout(), getWeightInit(),
+          outputs, getInputShape(), body);
       TrainingJob job = new TrainingJob(arch, new TrainingJob.Config(getLoss(), getLabelSmoothing(), getOptimizer(),
           getMomentum(), getNesterov(), getWeightDecay(), getL1(), getL2(), getClipValue(), getClipNorm(),
           getLrSchedule(), getWarmupSteps(), new Trainer.Settings(getBatchSize(), getMaxEpochs(), getLearningRate(),
@@ -216,6 +224,20 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
     } finally {
       blocks.unpersist(false);
     }
+  }
+
+  /**
+   * The embedding width of each nominal slot: the token width of a tokenized table row, else {@code embeddingDim},
+   * else a size from the slot's number of categories.
+   */
+  private int[] embeddingDims(int[] slots, int[] cardinalities, String body) {
+    int[] dims = new int[slots.length];
+    for (int s = 0; s < dims.length; s++) {
+      int tokens = LayerStack.tokenWidth(body);
+      dims[s] = tokens > 0 ? tokens : getEmbeddingDim() > 0 ? getEmbeddingDim()
+          : Architecture.embeddingSize(cardinalities[s]);
+    }
+    return dims;
   }
 
   /**
@@ -234,16 +256,19 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
             + where + ")", e);
       }
       String body = !getLayers().isEmpty() ? getLayers() : new Architecture.Family(getArchitecture(), getFilters(),
-          getKernelSize(), getHiddenSize(), getNumLayers(), getBidirectional(), getSequencePooling(),
-          getHiddenLayers(), getActivation(), getNormalization(), getDropout()).layers(shape);
-      if (!body.isEmpty() && nominalSlots.length > 0) {
+          getKernelSize(), getHiddenSize(), getNumLayers(), getBidirectional(), getSequencePooling(), getModelDim(),
+          getNumHeads(), getHiddenLayers(), getActivation(), getNormalization(), getDropout()).layers(shape);
+      if (!body.isEmpty() && nominalSlots.length > 0 && LayerStack.tokenWidth(body) == 0) {
         throw new IllegalArgumentException("slots " + Arrays.toString(nominalSlots) + " of the features vector are"
             + " nominal (category indices, from the column's metadata); '" + body + "' reads raw values. Use"
             + " architecture mlp (embeddings), or encode those columns one-hot.");
       }
       if (!body.isEmpty()) {
-        new Architecture(d, nominalSlots, new int[0], new int[0], getHiddenLayers(), getActivation(),
-            getNormalization(), false, getDropout(), getWeightInit(), 1, getInputShape(), body).build(false, 0);
+        int[] ones = new int[nominalSlots.length];
+        java.util.Arrays.fill(ones, 1);
+        new Architecture(d, nominalSlots, ones, embeddingDims(nominalSlots, ones, body), getHiddenLayers(),
+            getActivation(), getNormalization(), false, getDropout(), getWeightInit(), 1, getInputShape(), body)
+            .build(false, 0);
       }
       return body;
     } catch (IllegalArgumentException e) {

@@ -35,38 +35,54 @@ class DeepLayersTest {
       "4x3; lstm(3) max",
       "4x3; bilstm(2) last",
       "4x3; bigru(2) lstm(2) layernorm dense(2) tanh flatten",
-      "5x2; birnn(2) dropout(0.3) mean"})
+      "5x2; birnn(2) dropout(0.3) mean",
+      "4x3; dense(4) posemb encoder(2,6) layernorm mean",
+      "4x3; dense(4) posenc cls attention(2) first",
+      "3x4; encoder(1,4,0.2) dense(2) mean"})
   void everyParameterGradientMatchesFiniteDifferences(String shape, String layers) {
     for (Engine e : NetworkTest.ENGINES) {
-      Architecture a = stack(ints(shape), layers, 3);
-      Network net = a.build(e, true, 5);
-      Loss loss = Loss.parse("crossEntropy", 0);
-      Matrix x = NetworkTest.batch(e, 6, a.inputs(), 9, true, false);
-      Matrix y = e.fromDoubles(NetworkTest.targets(6, 3, true), 6, 3, true);
-      Matrix w = e.fromDoubles(new double[] {1, 2, 0.5, 1, 1, 3}, 6, 1, true);
-      NetworkTest.loss(net, loss, x, y, w, true);
-      double h = 1e-6;
-      int checked = 0;
-      for (Layer.Param p : net.params()) {
-        if (!p.trainable()) {
-          continue;
-        }
-        Matrix analytic = p.grad().copy();
-        for (int i = 0; i < p.value().size(); i++) {
-          double orig = p.value().get(i);
-          p.value().set(i, orig + h);
-          double up = NetworkTest.loss(net, loss, x, y, w, false);
-          p.value().set(i, orig - h);
-          double down = NetworkTest.loss(net, loss, x, y, w, false);
-          p.value().set(i, orig);
-          double numeric = (up - down) / (2 * h);
-          assertEquals(numeric, analytic.get(i), 1e-6 + 1e-5 * Math.abs(numeric),
-              e + " " + layers + " " + p.name() + "[" + i + "]");
-          checked++;
-        }
-      }
-      assertTrue(checked > 30, checked + " parameters checked");
+      gradientCheck(e, stack(ints(shape), layers, 3), false);
     }
+  }
+
+  @Test
+  void tabularTokensGradientMatchesFiniteDifferences() {
+    // slot 1 is nominal (3 categories) and embedded at the token width
+    Architecture a = new Architecture(4, new int[] {1}, new int[] {3}, new int[] {4}, NetworkTest.NONE, "relu",
+        "none", false, 0, "auto", 3, new int[0], "tokens(4) cls encoder(2,6) layernorm first");
+    for (Engine e : NetworkTest.ENGINES) {
+      gradientCheck(e, a, true);
+    }
+  }
+
+  private static void gradientCheck(Engine e, Architecture a, boolean nominal) {
+    Network net = a.build(e, true, 5);
+    Loss loss = Loss.parse("crossEntropy", 0);
+    Matrix x = NetworkTest.batch(e, 6, a.inputs(), 9, true, nominal);
+    Matrix y = e.fromDoubles(NetworkTest.targets(6, 3, true), 6, 3, true);
+    Matrix w = e.fromDoubles(new double[] {1, 2, 0.5, 1, 1, 3}, 6, 1, true);
+    NetworkTest.loss(net, loss, x, y, w, true);
+    double h = 1e-6;
+    int checked = 0;
+    for (Layer.Param p : net.params()) {
+      if (!p.trainable()) {
+        continue;
+      }
+      Matrix analytic = p.grad().copy();
+      for (int i = 0; i < p.value().size(); i++) {
+        double orig = p.value().get(i);
+        p.value().set(i, orig + h);
+        double up = NetworkTest.loss(net, loss, x, y, w, false);
+        p.value().set(i, orig - h);
+        double down = NetworkTest.loss(net, loss, x, y, w, false);
+        p.value().set(i, orig);
+        double numeric = (up - down) / (2 * h);
+        assertEquals(numeric, analytic.get(i), 1e-6 + 1e-5 * Math.abs(numeric),
+            e + " " + a.layers() + " " + p.name() + "[" + i + "]");
+        checked++;
+      }
+    }
+    assertTrue(checked > 30, checked + " parameters checked");
   }
 
   @Test
