@@ -25,7 +25,9 @@ import org.apache.spark.sql.functions;
  * The neural estimators with default params on the four bundled data sets: stratified 80/20 split (seed 42),
  * categoricals index-encoded (embeddings), numerics z-scored, then NeuralClassifier or NeuralRegressor; prints the
  * test metric of each. Diamonds is trained on log(price) and scored (R², RMSE) on price.
- * Usage: {@code QualityBars [letter|diamonds|wa_churn|lending_club|all] [data dir]}.
+ * With an architecture as third argument ({@code transformer}: the tabular FT-Transformer), the estimators use
+ * that family with its default params.
+ * Usage: {@code QualityBars [letter|diamonds|wa_churn|lending_club|all] [data dir] [architecture]}.
  */
 public final class QualityBars {
   private QualityBars() {}
@@ -33,24 +35,25 @@ public final class QualityBars {
   public static void main(String[] args) {
     String which = args.length > 0 ? args[0] : "all";
     String dir = args.length > 1 ? args[1] : "examples/data";
+    String arch = args.length > 2 ? args[2] : "mlp";
     SparkSession spark = SparkSession.builder().master("local[2]").appName("sparknn-quality")
         .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate();
-    StringBuilder table = new StringBuilder("| Data | Metric (test, 20 %) | Epochs (best) | Fit seconds |\n"
-        + "|---|---|---|---|\n");
+    StringBuilder table = new StringBuilder("| Data | Architecture | Metric (test, 20 %) | Epochs (best) | Fit seconds |\n"
+        + "|---|---|---|---|---|\n");
     if (which.equals("all") || which.equals("letter")) {
-      table.append(run(spark, dir + "/letter.csv", "lettr", new String[0], null, "accuracy"));
+      table.append(run(spark, dir + "/letter.csv", "lettr", new String[0], null, "accuracy", arch));
     }
     if (which.equals("all") || which.equals("diamonds")) {
       table.append(run(spark, dir + "/diamonds.csv", "price", new String[] {"cut", "color", "clarity"}, null,
-          "r2"));
+          "r2", arch));
     }
     if (which.equals("all") || which.equals("wa_churn")) {
       table.append(run(spark, dir + "/wa_churn.csv", "churn", new String[] {"multiple_lines", "internet_service",
           "online_security", "online_backup", "device_protection", "tech_support", "streaming_tv",
-          "streaming_movies", "contract", "payment_method"}, "Yes", "auc"));
+          "streaming_movies", "contract", "payment_method"}, "Yes", "auc", arch));
     }
     if (which.equals("all") || which.equals("lending_club")) {
-      table.append(run(spark, dir + "/lending_club.csv", "Class", Quickstart.CATEGORICAL, "bad", "auc"));
+      table.append(run(spark, dir + "/lending_club.csv", "Class", Quickstart.CATEGORICAL, "bad", "auc", arch));
     }
     System.out.println();
     System.out.print(table);
@@ -68,7 +71,7 @@ public final class QualityBars {
 
   /** Splits, encodes, fits with default params and returns a Markdown table row with the test metric. */
   static String run(SparkSession spark, String csv, String label, String[] categorical, String positive,
-      String metric) {
+      String metric, String arch) {
     Dataset<Row> raw = read(spark, csv);
     boolean regression = metric.equals("r2");
     Dataset<Row> df;
@@ -99,7 +102,8 @@ public final class QualityBars {
     Dataset<Row> train = prep.transform(parts[0]).cache();
     Dataset<Row> test = prep.transform(parts[1]).cache();
     long t0 = System.nanoTime();
-    NeuralModel<?> model = regression ? new NeuralRegressor().fit(train) : new NeuralClassifier().fit(train);
+    NeuralModel<?> model = regression ? new NeuralRegressor().setArchitecture(arch).fit(train)
+        : new NeuralClassifier().setArchitecture(arch).fit(train);
     double seconds = (System.nanoTime() - t0) / 1e9;
     Dataset<Row> scored = model.transform(test);
     if (regression) {
@@ -111,7 +115,7 @@ public final class QualityBars {
     String value = regression ? String.format(Locale.ROOT, "R² %.4f, RMSE %.1f (on price; trained on log price)",
         report.metric("r2"), report.metric("rmse")) : String.format(Locale.ROOT, "%s %.4f", metric, report.metric(metric));
     System.out.printf("%s: %s%n%s%n", name, value, model.summary().diagnosis());
-    return String.format(Locale.ROOT, "| %s | %s | %d (%d) | %.1f |%n", name, value,
+    return String.format(Locale.ROOT, "| %s | %s | %s | %d (%d) | %.1f |%n", name, arch, value,
         model.summary().epochs().size(), model.summary().bestEpoch(), seconds);
   }
 }

@@ -98,13 +98,43 @@ class DeepArchitecturesTest extends SparkTestBase {
   void regressorTakesEveryArchitecture() {
     Dataset<Row> train = sequences(1500, false, 1);
     Dataset<Row> test = sequences(500, false, 2);
-    for (String arch : new String[] {"lstm", "rnn", "cnn"}) {
+    for (String arch : new String[] {"lstm", "rnn", "cnn", "transformer"}) {
       NeuralRegressionModel m = new NeuralRegressor().setArchitecture(arch).setInputShape(6, 2).setHiddenSize(16)
-          .setFilters(16).setBidirectional(arch.equals("lstm")).setSequencePooling(arch.equals("rnn") ? "mean"
+          .setFilters(16).setModelDim(16).setNumHeads(2).setBidirectional(arch.equals("lstm")).setSequencePooling(arch.equals("rnn") ? "mean"
               : "last").setMaxEpochs(40).setBatchSize(32).setLearningRate(3e-3).fit(train);
       double r2 = new MetricsEvaluator().setMetricName("r2").evaluate(m.transform(test));
       assertTrue(r2 > 0.8, arch + " R² " + r2 + " with layers " + m.networkSpec().layers());
     }
+  }
+
+  @Test
+  void tabularTransformerTokenizesNumericAndNominalSlots() throws Exception {
+    Random r = new Random(5);
+    List<Row> rows = new ArrayList<>();
+    String[] cats = {"a", "b", "c"};
+    for (int i = 0; i < 1200; i++) {
+      double x1 = r.nextGaussian();
+      double x2 = r.nextGaussian();
+      int c = r.nextInt(3);
+      double logit = 2 * x1 - x2 * x2 + (c - 1) * 1.5;
+      rows.add(RowFactory.create(x1, x2, cats[c], logit > -0.5 ? 1.0 : 0.0));
+    }
+    Dataset<Row> raw = spark.createDataFrame(rows, new StructType().add("x1", DataTypes.DoubleType)
+        .add("x2", DataTypes.DoubleType).add("c", DataTypes.StringType).add("label", DataTypes.DoubleType));
+    org.apache.spark.ml.PipelineModel prep = new org.apache.spark.ml.Pipeline().setStages(
+        new org.apache.spark.ml.PipelineStage[] {new io.sparknn.feature.CategoricalEncoder().setInputCols("c")
+            .setOutputCols("c_idx").setEncoding("index"), new org.apache.spark.ml.feature.VectorAssembler()
+            .setInputCols(new String[] {"x1", "c_idx", "x2"}).setOutputCol("features")}).fit(raw);
+    Dataset<Row> data = prep.transform(raw);
+    Dataset<Row>[] parts = data.randomSplit(new double[] {0.75, 0.25}, 1);
+    NeuralClassificationModel m = new NeuralClassifier().setArchitecture("transformer").setModelDim(8)
+        .setNumHeads(2).setHiddenLayers(16).setMaxEpochs(30).setBatchSize(32).fit(parts[0]);
+    assertEquals("tokens(8) cls encoder(2,16) layernorm first dense(16) relu", m.networkSpec().layers());
+    assertArrayEquals(new int[] {8}, m.networkSpec().embeddingDims(), "the nominal slot embeds at token width");
+    double auc = new MetricsEvaluator().setMetricName("auc").evaluate(m.transform(parts[1]));
+    assertTrue(auc > 0.9, "tabular transformer AUC " + auc);
+    NeuralClassificationModel loaded = assertRoundTrip(m);
+    assertArrayEquals(logits(m.transform(parts[1])), logits(loaded.transform(parts[1])), 0);
   }
 
   @Test
