@@ -27,17 +27,26 @@ import java.util.Random;
  * @param outputs output units (classes, or 1 for regression)
  * @param inputShape how a row is read: {@code [channels, height, width]}, {@code [time, features]}, or empty (flat)
  * @param layers a {@link LayerStack} spec that replaces the MLP body (hidden blocks, embeddings), or empty
+ * @param masked rows are variable-length sequences: {@code inputShape} values (zero-padded) and then the length
  */
 @DefaultSerializer(JavaSerializer.class) // Kryo cannot build records; Java serialization can
 public record Architecture(int inputs, int[] nominalSlots, int[] cardinalities, int[] embeddingDims, int[] hidden,
     String activation, String normalization, boolean residual, double dropout, String weightInit, int outputs,
-    int[] inputShape, String layers) implements Serializable {
+    int[] inputShape, String layers, boolean masked) implements Serializable {
 
   /** An MLP over a flat row (no input shape, no layer stack). */
   public Architecture(int inputs, int[] nominalSlots, int[] cardinalities, int[] embeddingDims, int[] hidden,
       String activation, String normalization, boolean residual, double dropout, String weightInit, int outputs) {
     this(inputs, nominalSlots, cardinalities, embeddingDims, hidden, activation, normalization, residual, dropout,
-        weightInit, outputs, new int[0], "");
+        weightInit, outputs, new int[0], "", false);
+  }
+
+  /** A network over rows of a fixed shape (no variable-length masks). */
+  public Architecture(int inputs, int[] nominalSlots, int[] cardinalities, int[] embeddingDims, int[] hidden,
+      String activation, String normalization, boolean residual, double dropout, String weightInit, int outputs,
+      int[] inputShape, String layers) {
+    this(inputs, nominalSlots, cardinalities, embeddingDims, hidden, activation, normalization, residual, dropout,
+        weightInit, outputs, inputShape, layers, false);
   }
 
   /**
@@ -68,7 +77,7 @@ public record Architecture(int inputs, int[] nominalSlots, int[] cardinalities, 
 
   /** How a row is read. */
   public Shape shape() {
-    return shape(inputShape, inputs);
+    return shape(inputShape, masked ? inputs - 1 : inputs);
   }
 
   /** Normalization choices. */
@@ -228,13 +237,20 @@ public record Architecture(int inputs, int[] nominalSlots, int[] cardinalities, 
       if (inputShape.length == 3 && inputShape[0] > 1) {
         layers.add(Pooling.channelsLast(inputShape[0], inputShape[1], inputShape[2]));
       }
+      SequenceMask.Steps valid = null;
+      if (masked) {
+        SequenceMask mask = new SequenceMask(in.width(), in.channels());
+        layers.add(mask);
+        valid = mask.steps();
+      }
       if (nominalSlots.length > 0) {
         EmbeddingInput embedding = new EmbeddingInput(inputs, nominalSlots, cardinalities, embeddingDims, rng,
             engine, precise);
         layers.add(embedding);
         in = Shape.flat(embedding.outputs());
       }
-      layers.addAll(LayerStack.build(layers(), in, inputs - nominalSlots.length, outputs, rng, engine, precise));
+      layers.addAll(LayerStack.build(layers(), in, inputs - nominalSlots.length, valid, outputs, rng, engine,
+          precise));
       return new Network(inputs, layers);
     }
     int width = inputs;

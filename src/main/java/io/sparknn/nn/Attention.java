@@ -10,6 +10,7 @@ import java.util.Random;
  * ({@link Engine#gemmBatched}) over the tokens rearranged head by head ({@link Engine#gatherColumns}).
  */
 public final class Attention extends Layer {
+  private final SequenceMask.Steps valid;
   private final int steps;
   private final int width;
   private final int heads;
@@ -40,10 +41,17 @@ public final class Attention extends Layer {
 
   /** Self-attention with {@code heads} heads over {@code steps} × {@code width}; width must divide by heads. */
   public Attention(int steps, int width, int heads, Random rng, Engine e, boolean precise) {
+    this(steps, width, heads, null, rng, e, precise);
+  }
+
+  /** Self-attention whose padded keys (per {@code valid}, from a {@link SequenceMask}) get no weight. */
+  public Attention(int steps, int width, int heads, SequenceMask.Steps valid, Random rng, Engine e,
+      boolean precise) {
     if (heads < 1 || width % heads != 0) {
       throw new IllegalArgumentException("attention needs a width that divides by the heads: width " + width
           + ", heads " + heads);
     }
+    this.valid = valid;
     this.steps = steps;
     this.width = width;
     this.heads = heads;
@@ -114,6 +122,9 @@ public final class Attention extends Layer {
     Matrix v = e.reshape(split[2], blocks * steps, headWidth);
     scores = e.reuse(scores, blocks * steps, steps, p);
     e.gemmBatched(blocks, q, false, k, true, scores, 1 / Math.sqrt(headWidth), 0);
+    if (valid != null) { // padded keys: −1e9 before the softmax (finite, so a row of only padded keys stays finite)
+      e.linear(1, scores, 1, valid.keyBias(heads), scores);
+    }
     weights = e.reuse(weights, blocks * steps, steps, p);
     e.softmax(scores, weights);
     heads0 = e.reuse(heads0, n, steps * width, p);

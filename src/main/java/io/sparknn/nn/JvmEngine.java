@@ -445,6 +445,13 @@ final class JvmEngine extends Engine {
     Array[] m = elementwise(mz, mout);
     Array z = m[0];
     Array o = m[1];
+    if ((act.kind() == Activation.Kind.SIGMOID || act.kind() == Activation.Kind.TANH) && o.f != null) {
+      boolean sigmoid = act.kind() == Activation.Kind.SIGMOID;
+      for (int i = 0; i < z.f.length; i++) { // direct loops: no per-value virtual call
+        o.f[i] = (float) (sigmoid ? Activation.sigmoid(z.f[i]) : Activation.tanh(z.f[i]));
+      }
+      return;
+    }
     if (act.kind() == Activation.Kind.LEAKY_RELU && o.f != null) {
       float slope = (float) act.parameter();
       for (int i = 0; i < z.f.length; i++) {
@@ -478,6 +485,19 @@ final class JvmEngine extends Engine {
       float slope = (float) act.parameter();
       for (int i = 0; i < in.length; i++) {
         o.f[i] = in[i] > 0 ? g.f[i] : slope * g.f[i];
+      }
+      return;
+    }
+    if ((act.kind() == Activation.Kind.SIGMOID || act.kind() == Activation.Kind.TANH) && o.f != null) {
+      float[] a = av.f;
+      if (act.kind() == Activation.Kind.SIGMOID) {
+        for (int i = 0; i < a.length; i++) {
+          o.f[i] = g.f[i] * a[i] * (1 - a[i]);
+        }
+      } else {
+        for (int i = 0; i < a.length; i++) {
+          o.f[i] = g.f[i] * (1 - a[i] * a[i]);
+        }
       }
       return;
     }

@@ -123,7 +123,8 @@ public final class LayerStack {
    * The layers of {@code spec} over rows of shape {@code in}, followed by a linear output layer of
    * {@code outputs} units. Shapes are checked as the layers are made: an error names the token and the numbers.
    */
-  static List<Layer> build(String spec, Shape in, int numeric, int outputs, Random rng, Engine e, boolean precise) {
+  static List<Layer> build(String spec, Shape in, int numeric, SequenceMask.Steps valid, int outputs, Random rng,
+      Engine e, boolean precise) {
     List<String> tokens = tokens(spec);
     List<Layer> layers = new ArrayList<>();
     Shape shape = in;
@@ -132,6 +133,9 @@ public final class LayerStack {
       Spec s = parse(spec, tokens, i);
       String where = "layers '" + spec + "': token " + (i + 1) + " '" + tokens.get(i) + "' on " + shape;
       double[] a = s.args();
+      // variable-length masks follow the steps while a layer keeps them (recurrent, attention, per-step layers)
+      SequenceMask.Steps steps = valid != null && shape.kind() == Shape.Kind.SEQUENCE
+          && shape.width() == valid.steps() ? valid : null;
       try {
         Layer layer;
         Shape next = shape;
@@ -156,7 +160,7 @@ public final class LayerStack {
           }
           case "globalavgpool", "globalmaxpool", "mean", "max" -> {
             positions(shape);
-            Pooling p = Pooling.global(shape, s.name().contains("max"));
+            Pooling p = Pooling.global(shape, s.name().contains("max"), steps);
             layer = p;
             next = p.shape();
           }
@@ -178,7 +182,8 @@ public final class LayerStack {
             }
             boolean bi = s.name().startsWith("bi");
             Recurrent.Cell cell = Recurrent.Cell.valueOf(s.name().substring(bi ? 2 : 0).toUpperCase(Locale.ROOT));
-            Recurrent r = new Recurrent(cell, shape.width(), shape.channels(), (int) a[0], bi, rng, e, precise);
+            Recurrent r = new Recurrent(cell, shape.width(), shape.channels(), (int) a[0], bi, steps, rng, e,
+                precise);
             layer = r;
             next = r.shape();
             split = bi ? (int) a[0] : 0;
@@ -199,7 +204,7 @@ public final class LayerStack {
           }
           case "attention" -> {
             sequence(shape);
-            layer = new Attention(shape.width(), shape.channels(), (int) a[0], rng, e, precise);
+            layer = new Attention(shape.width(), shape.channels(), (int) a[0], steps, rng, e, precise);
           }
           case "encoder" -> {
             sequence(shape);
@@ -208,7 +213,7 @@ public final class LayerStack {
             int ff = a.length > 1 ? (int) a[1] : 2 * c;
             double rate = a.length > 2 ? a[2] : 0;
             List<Layer> attend = new ArrayList<>(List.of(new PerPosition(new LayerNorm(c, e, precise), t),
-                new Attention(t, c, (int) a[0], rng, e, precise)));
+                new Attention(t, c, (int) a[0], steps, rng, e, precise)));
             List<Layer> feed = new ArrayList<>(List.of(new PerPosition(new LayerNorm(c, e, precise), t),
                 new PerPosition(new Dense(c, ff, false, rng, e, precise), t),
                 new ActivationLayer(Activation.parse("gelu"), t * ff),
@@ -222,6 +227,10 @@ public final class LayerStack {
           }
           case "cls" -> {
             sequence(shape);
+            if (valid != null) {
+              throw new IllegalArgumentException("a class token does not take variable-length sequences; pool with"
+                  + " mean or max instead");
+            }
             layer = new ClassToken(shape.width(), shape.channels(), rng, e, precise);
             next = Shape.sequence(shape.width() + 1, shape.channels());
           }

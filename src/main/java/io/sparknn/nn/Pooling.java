@@ -13,7 +13,10 @@ public final class Pooling extends Layer {
   private final int[] windows;
   private final int window;
   private final boolean max;
+  private SequenceMask.Steps valid;
   private Matrix input;
+  private Matrix masked;
+  private Matrix scaledGrad;
   private Matrix output;
   private Matrix inputGrad;
 
@@ -85,6 +88,16 @@ public final class Pooling extends Layer {
     return new Pooling(in.size(), Shape.flat(c), idx, false);
   }
 
+  /**
+   * Global pooling over the steps of variable-length sequences: padded steps (per {@code valid}) are left out of
+   * the mean and the max.
+   */
+  public static Pooling global(Shape in, boolean max, SequenceMask.Steps valid) {
+    Pooling p = global(in, max);
+    p.valid = valid;
+    return p;
+  }
+
   /** The first position of a sequence (a class token); the output is flat. */
   public static Pooling first(Shape in) {
     return new Pooling(in.size(), Shape.flat(in.channels()), Engine.range(0, in.channels()), false);
@@ -123,8 +136,21 @@ public final class Pooling extends Layer {
     output = e.reuse(output, x.rows, out.size(), x.precise());
     if (window == 1) {
       e.gatherColumns(x, windows, output);
-    } else {
+    } else if (valid == null) {
       e.pool(x, windows, window, max, output);
+    } else {
+      Matrix real = valid.positions(out.channels());
+      masked = e.reuse(masked, x.rows, x.cols, x.precise());
+      if (max) { // padded values sink to −1e9
+        e.affine(real, 1e9, -1e9, masked);
+        e.linear(1, x, 1, masked, masked);
+      } else {
+        e.multiply(x, real, masked);
+      }
+      e.pool(masked, windows, window, max, output);
+      if (!max) {
+        e.broadcast(output, valid.meanScale(), true, output);
+      }
     }
     return output;
   }
@@ -139,8 +165,17 @@ public final class Pooling extends Layer {
     e.fill(inputGrad, 0);
     if (window == 1) {
       e.scatterAddColumns(g, windows, inputGrad);
-    } else {
+    } else if (valid == null) {
       e.poolBackward(input, windows, window, max, output, g, inputGrad);
+    } else {
+      Matrix gs = g;
+      if (!max) {
+        scaledGrad = e.reuse(scaledGrad, g.rows, g.cols, g.precise());
+        e.broadcast(g, valid.meanScale(), true, scaledGrad);
+        gs = scaledGrad;
+      }
+      e.poolBackward(masked, windows, window, max, output, gs, inputGrad);
+      e.multiply(inputGrad, valid.positions(out.channels()), inputGrad);
     }
     return inputGrad;
   }

@@ -43,6 +43,7 @@ public final class Recurrent extends Layer {
   private final int features;
   private final int hidden;
   private final Direction[] directions;
+  private final SequenceMask.Steps valid;
   private Matrix input;
   private Matrix output;
   private Matrix inputGrad;
@@ -50,11 +51,21 @@ public final class Recurrent extends Layer {
   /** A layer over {@code steps} × {@code features} with {@code hidden} units per direction; Xavier-initialized. */
   public Recurrent(Cell cell, int steps, int features, int hidden, boolean bidirectional, Random rng, Engine engine,
       boolean precise) {
+    this(cell, steps, features, hidden, bidirectional, null, rng, engine, precise);
+  }
+
+  /**
+   * A layer over variable-length sequences: {@code valid} (from a {@link SequenceMask}) says which steps are real;
+   * through padded steps the state is carried unchanged.
+   */
+  public Recurrent(Cell cell, int steps, int features, int hidden, boolean bidirectional, SequenceMask.Steps valid,
+      Random rng, Engine engine, boolean precise) {
     if (steps < 1 || features < 1 || hidden < 1) {
       throw new IllegalArgumentException(cell.name().toLowerCase() + " needs steps, features and hidden units >= 1,"
           + " got " + steps + ", " + features + ", " + hidden);
     }
     this.cell = cell;
+    this.valid = valid;
     this.steps = steps;
     this.features = features;
     this.hidden = hidden;
@@ -127,6 +138,9 @@ public final class Recurrent extends Layer {
     final Matrix[] c = new Matrix[steps];
     final Matrix[] tc = new Matrix[steps];
     final Matrix[] rh = new Matrix[steps];
+    final Matrix[] cc = new Matrix[steps];
+    Matrix carryH;
+    Matrix carryC;
     Matrix dh;
     Matrix dhNext;
     Matrix dc;
@@ -223,7 +237,13 @@ public final class Recurrent extends Layer {
             e.linear(1, c[t], 1, tmp, c[t]);
             e.activate(TANH, c[t], tc[t]);
             e.multiply(a[t][3], tc[t], h[t]);
-            cp = c[t];
+            if (valid != null) {
+              cc[t] = e.reuse(cc[t], n, hidden, p);
+              carry(e, valid.step(t), cp, c[t], cc[t]);
+              cp = cc[t];
+            } else {
+              cp = c[t];
+            }
           }
           case GRU -> { // h = n + u∘(h₋ − n)
             e.linear(1, hp, -1, a[t][2], h[t]);
@@ -231,9 +251,27 @@ public final class Recurrent extends Layer {
             e.linear(1, h[t], 1, a[t][2], h[t]);
           }
         }
+        if (valid != null) {
+          carry(e, valid.step(t), hp, h[t], h[t]);
+        }
         e.copyColumns(h[t], Engine.range(0, hidden), out, t * hidden * directions.length + offset);
         hp = h[t];
       }
+    }
+
+    /** out = prev + m∘(next − prev): the new state on real steps (m = 1), the previous one on padded steps. */
+    private void carry(Engine e, Matrix m, Matrix prev, Matrix next, Matrix out) {
+      tmp = e.reuse(tmp, next.rows, hidden, next.precise());
+      e.linear(1, next, -1, prev, tmp);
+      e.broadcast(tmp, m, true, tmp);
+      e.linear(1, prev, 1, tmp, out);
+    }
+
+    /** Splits a state gradient at a step: g keeps m∘g (to the new state), {@code carried} gets (1 − m)∘g. */
+    private void split(Engine e, Matrix m, Matrix g, Matrix carried) {
+      e.broadcast(g, m, true, tmp);
+      e.linear(1, g, -1, tmp, carried);
+      e.copy(tmp, g);
     }
 
     void backward(Matrix g, Matrix dx, boolean accumulate) {
@@ -259,10 +297,18 @@ public final class Recurrent extends Layer {
         Matrix hp = s > 0 ? h[step(s - 1)] : zero;
         e.copyColumns(g, Engine.range(t * hidden * directions.length + offset, hidden), dh, 0);
         e.linear(1, dh, 1, dhNext, dh);
+        if (valid != null) {
+          carryH = e.reuse(carryH, n, hidden, p);
+          split(e, valid.step(t), dh, carryH);
+          if (cell == Cell.LSTM) {
+            carryC = e.reuse(carryC, n, hidden, p);
+            split(e, valid.step(t), dcNext, carryC);
+          }
+        }
         switch (cell) {
           case RNN -> e.copy(dh, da[0]);
           case LSTM -> {
-            Matrix cp = s > 0 ? c[step(s - 1)] : zero;
+            Matrix cp = s > 0 ? (valid != null ? cc : c)[step(s - 1)] : zero;
             e.multiply(dh, tc[t], da[3]);
             e.multiply(dh, a[t][3], tmp);
             e.activateBackward(TANH, c[t], tc[t], tmp, dc);
@@ -271,6 +317,9 @@ public final class Recurrent extends Layer {
             e.multiply(dc, cp, da[1]);
             e.multiply(dc, a[t][0], da[2]);
             e.multiply(dc, a[t][1], dcNext);
+            if (valid != null) {
+              e.linear(1, dcNext, 1, carryC, dcNext);
+            }
           }
           case GRU -> {
             e.affine(a[t][1], -1, 1, tmp);
@@ -305,6 +354,9 @@ public final class Recurrent extends Layer {
               e.gemm(dz[k], false, wh[k].value(), true, dhNext, 1, 1);
             }
           }
+        }
+        if (valid != null) {
+          e.linear(1, dhNext, 1, carryH, dhNext);
         }
       }
       Matrix xwRows = e.reshape(xwGrad, n * steps, gh);
