@@ -84,6 +84,9 @@ public final class TrainingJob implements Serializable {
     for (int s : architecture.nominalSlots()) {
       dense[s] = false;
     }
+    if (architecture.masked()) {
+      dense[dense.length - 1] = false; // a sequence's length: mixup and noise leave it alone
+    }
     Trainer trainer = new Trainer(net, lossFn, opt, LearningRateSchedule.parse(c.schedule(), c.warmupSteps()),
         c.settings()).augment(new Trainer.Augmentation(c.mixup(), c.inputNoise(), dense)).reportScale(scale[1]);
     History history = trainer.fit(train, val.rows() == 0 ? null : val);

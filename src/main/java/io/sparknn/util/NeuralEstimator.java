@@ -191,28 +191,32 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
           + String.join(", ", classification() ? Loss.CLASSIFICATION : Loss.REGRESSION) + ".");
     }
     String where = SchemaChecks.where(this, "featuresCol") + ": column '" + getFeaturesCol() + "'";
-    int d = Rows.vectorSize(dataset, getFeaturesCol());
-    if (d == 0) {
+    StructField field = dataset.schema().apply(getFeaturesCol());
+    boolean sequences = FeatureReader.isSequence(field.dataType());
+    FeatureReader reader = sequences ? FeatureReader.sequence(field, getInputShape(), where)
+        : FeatureReader.vector(Rows.vectorSize(dataset, getFeaturesCol()));
+    int d = reader.width();
+    if (d == 0 || sequences && dataset.isEmpty()) {
       throw new IllegalArgumentException(where + ": the input DataFrame is empty (or every features vector is"
           + " null); there is nothing to fit.");
     }
-    int[][] nominal = nominalSlots(dataset.schema().apply(getFeaturesCol()), d);
+    int[][] nominal = sequences ? new int[2][0] : nominalSlots(field, d);
     String w = getWeightCol();
     String v = getValidationIndicatorCol();
     Column[] cols = {col(getFeaturesCol()), col(getLabelCol()).cast("double"),
         w.isEmpty() ? lit(1.0) : col(w).cast("double"), v.isEmpty() ? lit(false) : col(v)};
     String[] names = {where, SchemaChecks.where(this, "labelCol") + ": column '" + getLabelCol() + "'",
         SchemaChecks.where(this, "weightCol") + ": column '" + w + "'"};
-    JavaRDD<TrainingRows> blocks = Rows.trainingBlocks(dataset.select(cols), d, names)
+    JavaRDD<TrainingRows> blocks = Rows.trainingBlocks(dataset.select(cols), reader, names)
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       double[] stats = blockStats(blocks, d, nominal);
       int outputs = classification() ? numClasses(stats, names[1]) : 1;
       checkCategories(stats, nominal, where);
-      String body = body(d, nominal[0], where);
+      String body = body(d, nominal[0], where, sequences);
       Architecture arch = new Architecture(d, nominal[0], nominal[1], embeddingDims(nominal[0], nominal[1], body),
           getHiddenLayers(), getActivation(), getNormalization(), getResidual(), getDropout(), getWeightInit(),
-          outputs, getInputShape(), body);
+          outputs, getInputShape(), body, sequences);
       TrainingJob job = new TrainingJob(arch, new TrainingJob.Config(getLoss(), getLabelSmoothing(), getOptimizer(),
           getMomentum(), getNesterov(), getWeightDecay(), getL1(), getL2(), getClipValue(), getClipNorm(),
           getLrSchedule(), getWarmupSteps(), new Trainer.Settings(getBatchSize(), getMaxEpochs(), getLearningRate(),
@@ -245,12 +249,12 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
    * the {@code inputShape} (empty for an MLP). Checked here, on the driver, by building it once: a shape that does
    * not fit fails before any job, with the param, the token and the numbers.
    */
-  private String body(int d, int[] nominalSlots, String where) {
+  private String body(int d, int[] nominalSlots, String where, boolean sequences) {
     String param = getLayers().isEmpty() ? "architecture" : "layers";
     try {
       Shape shape;
       try {
-        shape = Architecture.shape(getInputShape(), d);
+        shape = Architecture.shape(getInputShape(), sequences ? d - 1 : d);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(SchemaChecks.where(this, "inputShape") + ": " + e.getMessage() + " ("
             + where + ")", e);
@@ -258,6 +262,10 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
       String body = !getLayers().isEmpty() ? getLayers() : new Architecture.Family(getArchitecture(), getFilters(),
           getKernelSize(), getHiddenSize(), getNumLayers(), getBidirectional(), getSequencePooling(), getModelDim(),
           getNumHeads(), getHiddenLayers(), getActivation(), getNormalization(), getDropout()).layers(shape);
+      if (body.isEmpty() && sequences) {
+        throw new IllegalArgumentException("a sequence column (" + where + ") needs a network over steps:"
+            + " architecture lstm, gru, rnn, transformer or cnn, or a layers stack");
+      }
       if (!body.isEmpty() && nominalSlots.length > 0 && LayerStack.tokenWidth(body) == 0) {
         throw new IllegalArgumentException("slots " + Arrays.toString(nominalSlots) + " of the features vector are"
             + " nominal (category indices, from the column's metadata); '" + body + "' reads raw values. Use"
@@ -267,8 +275,8 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
         int[] ones = new int[nominalSlots.length];
         java.util.Arrays.fill(ones, 1);
         new Architecture(d, nominalSlots, ones, embeddingDims(nominalSlots, ones, body), getHiddenLayers(),
-            getActivation(), getNormalization(), false, getDropout(), getWeightInit(), 1, getInputShape(), body)
-            .build(false, 0);
+            getActivation(), getNormalization(), false, getDropout(), getWeightInit(), 1, getInputShape(), body,
+            sequences).build(false, 0);
       }
       return body;
     } catch (IllegalArgumentException e) {
@@ -365,10 +373,11 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
   @Override
   public StructType transformSchema(StructType schema) {
     StructField f = SchemaChecks.requireColumn(this, "featuresCol", schema, getFeaturesCol());
-    if (!SchemaChecks.isVector(f.dataType())) {
+    if (!SchemaChecks.isVector(f.dataType()) && !FeatureReader.isSequence(f.dataType())) {
       throw new IllegalArgumentException(SchemaChecks.where(this, "featuresCol") + ": column '" + f.name()
-          + "' has type " + SchemaChecks.typeName(f.dataType()) + " but must be a vector; assemble the inputs with"
-          + " VectorAssembler.");
+          + "' has type " + SchemaChecks.typeName(f.dataType()) + " but must be a vector (assemble the inputs with"
+          + " VectorAssembler) or a sequence: array<double> or array<array<double>> with inputShape [maxSteps,"
+          + " features].");
     }
     SchemaChecks.requireNumeric(this, "labelCol", SchemaChecks.requireColumn(this, "labelCol", schema,
         getLabelCol()));

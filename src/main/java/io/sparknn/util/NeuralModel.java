@@ -25,6 +25,7 @@ import org.apache.spark.sql.catalyst.expressions.JoinedRow;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -125,7 +126,14 @@ public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> imp
 
   @Override
   public StructType transformSchema(StructType schema) {
-    SchemaChecks.requireColumn(this, "featuresCol", schema, getFeaturesCol());
+    StructField f = SchemaChecks.requireColumn(this, "featuresCol", schema, getFeaturesCol());
+    boolean sequences = FeatureReader.isSequence(f.dataType());
+    if (architecture.masked() ? !sequences : !SchemaChecks.isVector(f.dataType())) {
+      throw new IllegalArgumentException(SchemaChecks.where(this, "featuresCol") + ": column '" + f.name()
+          + "' has type " + SchemaChecks.typeName(f.dataType()) + " but this model was trained on "
+          + (architecture.masked() ? "sequences: array<double> or array<array<double>> of steps" : "vectors")
+          + "; give it the same kind of column.");
+    }
     return outputSchema(this, schema, classification(), architecture.outputs());
   }
 
@@ -139,7 +147,12 @@ public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> imp
     Dataset<Row> df = dataset.toDF();
     Broadcast<float[]> weights = df.sparkSession().sparkContext().broadcast(params,
         scala.reflect.ClassTag$.MODULE$.apply(float[].class));
-    Scorer scorer = new Scorer(architecture, weights, df.schema().fieldIndex(getFeaturesCol()), getHandleInvalid(),
+    StructField field = df.schema().apply(getFeaturesCol());
+    String where = SchemaChecks.where(this, "featuresCol") + ": column '" + getFeaturesCol() + "'";
+    FeatureReader reader = architecture.masked() ? FeatureReader.sequence(field, architecture.inputShape(), where)
+        : FeatureReader.vector(architecture.inputs());
+    Scorer scorer = new Scorer(architecture, reader, weights, df.schema().fieldIndex(getFeaturesCol()),
+        getHandleInvalid(),
         SchemaChecks.where(this, "featuresCol") + ": column '" + getFeaturesCol() + "'", classification(),
         getEngine());
     return Rows.dataFrame(df.sparkSession(), Rows.internal(df).mapPartitions(scorer::score), out);
@@ -151,6 +164,7 @@ public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> imp
    */
   private static final class Scorer implements Serializable {
     private final Architecture arch;
+    private final FeatureReader reader;
     private final Broadcast<float[]> weights;
     private final int featureIndex;
     private final String mode;
@@ -158,9 +172,10 @@ public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> imp
     private final boolean classification;
     private final String engine;
 
-    Scorer(Architecture arch, Broadcast<float[]> weights, int featureIndex, String mode, String where,
-        boolean classification, String engine) {
+    Scorer(Architecture arch, FeatureReader reader, Broadcast<float[]> weights, int featureIndex, String mode,
+        String where, boolean classification, String engine) {
       this.engine = engine;
+      this.reader = reader;
       this.arch = arch;
       this.weights = weights;
       this.featureIndex = featureIndex;
@@ -201,7 +216,7 @@ public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> imp
       int valid = 0;
       while (source.hasNext() && kept.size() < size) {
         InternalRow r = source.next();
-        String problem = Rows.copyVector(r, featureIndex, d, x, valid * d);
+        String problem = reader.copy(r, featureIndex, x, valid * d);
         if (problem == null) {
           int bad = arch.invalidSlot(x, valid);
           problem = bad < 0 ? null : "an invalid category index " + x[valid * d + bad] + " in nominal slot " + bad;
@@ -250,6 +265,7 @@ public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> imp
       .add("outputs", DataTypes.IntegerType, false)
       .add("inputShape", DataTypes.createArrayType(DataTypes.IntegerType), false)
       .add("layers", DataTypes.StringType, false)
+      .add("masked", DataTypes.BooleanType, false)
       .add("params", DataTypes.createArrayType(DataTypes.FloatType), false)
       .add("metric", DataTypes.StringType, false)
       .add("bestEpoch", DataTypes.IntegerType, false)
@@ -260,7 +276,7 @@ public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> imp
     Architecture a = architecture;
     return new Persistence.Writer(this, FORMAT_VERSION, DATA, List.of(RowFactory.create(a.inputs(),
         a.nominalSlots(), a.cardinalities(), a.embeddingDims(), a.hidden(), a.activation(), a.normalization(),
-        a.residual(), a.dropout(), a.weightInit(), a.outputs(), a.inputShape(), a.layers(), params, history.metricName(), history.bestEpoch(),
+        a.residual(), a.dropout(), a.weightInit(), a.outputs(), a.inputShape(), a.layers(), a.masked(), params, history.metricName(), history.bestEpoch(),
         history.table())));
   }
 
@@ -276,7 +292,8 @@ public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> imp
           r.getString(r.fieldIndex("activation")), r.getString(r.fieldIndex("normalization")),
           r.getBoolean(r.fieldIndex("residual")), r.getDouble(r.fieldIndex("dropout")),
           r.getString(r.fieldIndex("weightInit")), r.getInt(r.fieldIndex("outputs")),
-          stacked ? Persistence.ints(r, "inputShape") : new int[0], stacked ? r.getString(r.fieldIndex("layers")) : "");
+          stacked ? Persistence.ints(r, "inputShape") : new int[0], stacked ? r.getString(r.fieldIndex("layers")) : "",
+          stacked && r.getBoolean(r.fieldIndex("masked")));
       List<Float> p = r.getList(r.fieldIndex("params"));
       float[] params = new float[p.size()];
       for (int i = 0; i < params.length; i++) {

@@ -29,7 +29,8 @@ public final class Rows {
    * {@link TrainingRows} block per partition. Null or non-finite features, labels or weights, negative weights and
    * vectors of another size fail with a message starting with the given column descriptions.
    */
-  public static JavaRDD<TrainingRows> trainingBlocks(Dataset<?> df, int features, String[] where) {
+  static JavaRDD<TrainingRows> trainingBlocks(Dataset<?> df, FeatureReader reader, String[] where) {
+    int features = reader.width();
     return internal(df).mapPartitions(it -> {
       float[] x = new float[1024 * features];
       List<double[]> lw = new ArrayList<>();
@@ -40,12 +41,12 @@ public final class Rows {
         if (at + features > x.length) {
           x = java.util.Arrays.copyOf(x, Math.max(2 * x.length, at + features));
         }
-        String problem = copyVector(r, 0, features, x, at);
+        String problem = reader.copy(r, 0, x, at);
         if (problem != null) {
           throw new IllegalArgumentException(where[0] + " has " + problem + (problem.startsWith("NaN")
               ? "; a model must never train on NaN or infinite input. Clean the data or impute it (Standardizer"
-                  + " with handleInvalid=keep)." : "; every training row needs a vector of " + features
-                  + " values. Fix or drop those rows."));
+                  + " with handleInvalid=keep)." : reader.sequence() ? ". Fix or drop those rows."
+                  : "; every training row needs a vector of " + features + " values. Fix or drop those rows."));
         }
         if (r.isNullAt(1) || !Double.isFinite(r.getDouble(1))) {
           throw new IllegalArgumentException(where[1] + " has a null or non-finite label; every training row"

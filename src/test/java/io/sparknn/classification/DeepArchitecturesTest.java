@@ -153,6 +153,66 @@ class DeepArchitecturesTest extends SparkTestBase {
     assertTrue(msg.contains("token 2 'lastt' is unknown"), msg);
   }
 
+  /** Variable-length sequences (2..6 steps of 2 features) as array<array<double>>; the label is the sign of the
+   * last real step's first feature plus the first step's second. */
+  private Dataset<Row> ragged(int n, long seed) {
+    Random r = new Random(seed);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      int len = 2 + r.nextInt(5);
+      List<List<Double>> seq = new ArrayList<>();
+      double[][] v = new double[len][2];
+      for (int t = 0; t < len; t++) {
+        v[t][0] = r.nextGaussian();
+        v[t][1] = r.nextGaussian();
+        seq.add(List.of(v[t][0], v[t][1]));
+      }
+      double y = v[len - 1][0] + v[0][1] > 0 ? 1.0 : 0.0;
+      rows.add(RowFactory.create(scala.jdk.javaapi.CollectionConverters.asScala(seq.stream()
+          .map(l -> scala.jdk.javaapi.CollectionConverters.asScala(l).toSeq()).toList()).toSeq(), y));
+    }
+    StructType schema = new StructType().add("seq", DataTypes.createArrayType(DataTypes.createArrayType(
+        DataTypes.DoubleType))).add("label", DataTypes.DoubleType);
+    return spark.createDataFrame(rows, schema);
+  }
+
+  @Test
+  void variableLengthSequenceColumnsTrainScoreAndRoundTrip() throws Exception {
+    Dataset<Row> train = ragged(1500, 6);
+    Dataset<Row> test = ragged(400, 7);
+    NeuralClassificationModel m = new NeuralClassifier().setFeaturesCol("seq").setArchitecture("gru")
+        .setInputShape(6, 2).setHiddenSize(16).setHiddenLayers().setMaxEpochs(40).setBatchSize(32)
+        .setLearningRate(3e-3).fit(train);
+    assertTrue(m.networkSpec().masked());
+    double acc = accuracy(m.transform(test));
+    assertTrue(acc > 0.85, "the gru finds the last real step of each sequence: " + acc);
+    NeuralClassificationModel loaded = assertRoundTrip(m);
+    assertArrayEquals(logits(m.transform(test)), logits(loaded.transform(test)), 0);
+    // the same sequences flattened to array<double> score the same
+    Dataset<Row> flat = test.withColumn("seq", org.apache.spark.sql.functions.flatten(
+        org.apache.spark.sql.functions.col("seq")));
+    assertArrayEquals(logits(m.transform(test)), logits(m.transform(flat)), 0);
+    // bad sequences name the column and the fix
+    String msg = assertThrows(Exception.class, () -> m.transform(spark.sql("select array(array(1d, 2d),"
+        + " array(1d, 2d), array(1d, 2d), array(1d, 2d), array(1d, 2d), array(1d, 2d), array(1d, 2d)) as seq"))
+        .count()).getMessage();
+    assertTrue(msg.contains("a sequence of 7 steps; the model reads at most 6 (inputShape[0])"), msg);
+    msg = assertThrows(Exception.class, () -> m.transform(spark.sql("select cast(array() as array<array<double>>)"
+        + " as seq")).count()).getMessage();
+    assertTrue(msg.contains("an empty sequence (0 steps)"), msg);
+    msg = assertThrows(Exception.class, () -> m.transform(spark.sql("select array(array(1d, 2d), array(1d)) as seq"))
+        .count()).getMessage();
+    assertTrue(msg.contains("a step of 1 features at step 1 (inputShape[1] is 2)"), msg);
+    assertEquals(1, m.setHandleInvalid("skip").transform(spark.sql("select array(array(1d, 2d)) as seq union all"
+        + " select array(array(1d)) as seq")).count(), "handleInvalid=skip drops the ragged row");
+    msg = assertThrows(IllegalArgumentException.class, () -> new NeuralClassifier().setFeaturesCol("seq")
+        .setArchitecture("gru").fit(train)).getMessage();
+    assertTrue(msg.contains("set inputShape to [maxSteps, features]"), msg);
+    msg = assertThrows(IllegalArgumentException.class, () -> m.transform(sequences(5, true, 1).withColumnRenamed(
+        "features", "seq"))).getMessage();
+    assertTrue(msg.contains("but this model was trained on sequences"), msg);
+  }
+
   @Test
   void badShapesFailAtFitWithTheParamAndTheNumbers() {
     Dataset<Row> data = sequences(50, true, 4);
