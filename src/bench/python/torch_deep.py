@@ -2,8 +2,12 @@
 shaped data (random pixels; speed only), one thread. Prints JSON lines {net, train_rows_per_s, score_rows_per_s}.
 Usage: python3 torch_deep.py [rows] [rounds]"""
 import json, sys, time
-import torch
-import torch.nn as nn
+try:
+    import torch
+    import torch.nn as nn
+except ImportError as e:
+    print("PyTorch is not installed (%s); apt-get install python3-torch" % e)
+    sys.exit(3)
 
 torch.set_num_threads(1)
 rows = int(sys.argv[1]) if len(sys.argv) > 1 else 6000
@@ -48,4 +52,4 @@ for name in (sys.argv[3].split(",") if len(sys.argv) > 3 else nets):
                 net(x[s:s + 1024])
         best_score = max(best_score, rows / (time.perf_counter() - t))
     print(json.dumps({"net": name, "train_rows_per_s": round(best_train), "score_rows_per_s": round(best_score),
-                      "blas": torch.__config__.show().count("openblas") > 0}), flush=True)
+                      "threads": torch.get_num_threads()}), flush=True)

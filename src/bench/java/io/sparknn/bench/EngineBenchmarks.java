@@ -103,7 +103,7 @@ final class EngineBenchmarks {
     bench.note(text);
   }
 
-  private static String ratio(double ours, double theirs) {
+  static String ratio(double ours, double theirs) {
     return theirs > 0 ? String.format(Locale.ROOT, "%.2f×", ours / theirs) : "—";
   }
 
@@ -149,11 +149,21 @@ final class EngineBenchmarks {
   private static double[] pytorch(Net net, List<String> table) {
     String hidden = Arrays.stream(net.hidden()).mapToObj(Integer::toString).reduce((a, b) -> a + "-" + b)
         .orElseThrow();
+    return pytorch(net.name(), 7, table, "src/bench/python/torch_mlp.py", hidden, Integer.toString(net.rows()),
+        Integer.toString(net.batch()), Integer.toString(net.epochs()), Integer.toString(net.forwardRows()));
+  }
+
+  /**
+   * {training rows/s, scoring rows/s} from the last JSON line of a PyTorch script run with one thread, or null
+   * (with a row of {@code columns} cells saying why in {@code table}) when PyTorch is absent.
+   */
+  static double[] pytorch(String name, int columns, List<String> table, String... script) {
+    String blanks = " |".repeat(columns - 3);
     for (String python : new String[] {"/usr/bin/python3", "python3"}) {
       try {
-        ProcessBuilder pb = new ProcessBuilder(python, "src/bench/python/torch_mlp.py", hidden,
-            Integer.toString(net.rows()), Integer.toString(net.batch()), Integer.toString(net.epochs()),
-            Integer.toString(net.forwardRows())).redirectErrorStream(true);
+        List<String> command = new ArrayList<>(List.of(python));
+        command.addAll(List.of(script));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().put("OMP_NUM_THREADS", "1");
         pb.environment().put("MKL_NUM_THREADS", "1");
         pb.environment().put("OPENBLAS_NUM_THREADS", "1");
@@ -171,7 +181,7 @@ final class EngineBenchmarks {
           return new double[] {number(last, "train_rows_per_s"), number(last, "score_rows_per_s")};
         }
         if (code == 3) {
-          table.add("| " + net.name() + " | PyTorch | absent: " + last + " | | | | |");
+          table.add("| " + name + " | PyTorch | absent: " + last + blanks);
           return null;
         }
       } catch (java.io.IOException e) {
@@ -181,8 +191,7 @@ final class EngineBenchmarks {
         return null;
       }
     }
-    table.add("| " + net.name() + " | PyTorch | absent: no python3 with PyTorch (apt-get install python3-torch) |"
-        + " | | | |");
+    table.add("| " + name + " | PyTorch | absent: no python3 with PyTorch (apt-get install python3-torch)" + blanks);
     return null;
   }
 

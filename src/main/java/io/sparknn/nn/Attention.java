@@ -110,16 +110,14 @@ public final class Attention extends Layer {
     int blocks = n * heads;
     input = x;
     qkv = e.reuse(qkv, n, 3 * steps * width, p);
-    Matrix rows = e.reshape(qkv, n * steps, 3 * width);
-    e.gemm(e.reshape(x, n * steps, width), false, wqkv.value(), false, rows, 1, 0);
-    e.broadcast(rows, bqkv.value(), false, rows);
+    Dense.affine(e.reshape(x, n * steps, width), wqkv, bqkv, e.reshape(qkv, n * steps, 3 * width));
     for (int part = 0; part < 3; part++) {
       split[part] = e.reuse(split[part], n, steps * width, p);
       e.gatherColumns(qkv, pick[part], split[part]);
     }
-    Matrix q = e.reshape(split[0], blocks * steps, headWidth);
-    Matrix k = e.reshape(split[1], blocks * steps, headWidth);
-    Matrix v = e.reshape(split[2], blocks * steps, headWidth);
+    Matrix q = headRows(e, split[0], blocks);
+    Matrix k = headRows(e, split[1], blocks);
+    Matrix v = headRows(e, split[2], blocks);
     scores = e.reuse(scores, blocks * steps, steps, p);
     e.gemmBatched(blocks, q, false, k, true, scores, 1 / Math.sqrt(headWidth), 0);
     if (valid != null) { // padded keys: −1e9 before the softmax (finite, so a row of only padded keys stays finite)
@@ -128,14 +126,17 @@ public final class Attention extends Layer {
     weights = e.reuse(weights, blocks * steps, steps, p);
     e.softmax(scores, weights);
     heads0 = e.reuse(heads0, n, steps * width, p);
-    e.gemmBatched(blocks, weights, false, v, false, e.reshape(heads0, blocks * steps, headWidth), 1, 0);
+    e.gemmBatched(blocks, weights, false, v, false, headRows(e, heads0, blocks), 1, 0);
     merged = e.reuse(merged, n, steps * width, p);
     e.gatherColumns(heads0, merge, merged);
     output = e.reuse(output, n, steps * width, p);
-    Matrix out = e.reshape(output, n * steps, width);
-    e.gemm(e.reshape(merged, n * steps, width), false, wo.value(), false, out, 1, 0);
-    e.broadcast(out, bo.value(), false, out);
+    Dense.affine(e.reshape(merged, n * steps, width), wo, bo, e.reshape(output, n * steps, width));
     return output;
+  }
+
+  /** A rows × (heads·steps·headWidth) head-major matrix as one row per (sequence, head, step). */
+  private Matrix headRows(Engine e, Matrix m, int blocks) {
+    return e.reshape(m, blocks * steps, headWidth);
   }
 
   @Override
@@ -144,25 +145,23 @@ public final class Attention extends Layer {
     int n = g.rows;
     boolean p = g.precise();
     int blocks = n * heads;
-    Matrix gRows = e.reshape(g, n * steps, width);
-    e.gemm(e.reshape(merged, n * steps, width), true, gRows, false, wo.grad(), 1, 0);
-    e.sum(gRows, true, bo.grad());
     dMerged = e.reuse(dMerged, n, steps * width, p);
-    e.gemm(gRows, false, wo.value(), true, e.reshape(dMerged, n * steps, width), 1, 0);
+    Dense.affineBackward(e.reshape(merged, n * steps, width), e.reshape(g, n * steps, width), wo, bo,
+        e.reshape(dMerged, n * steps, width));
     dHeads = e.reuse(dHeads, n, steps * width, p);
     e.fill(dHeads, 0);
     e.scatterAddColumns(dMerged, merge, dHeads);
-    Matrix dO = e.reshape(dHeads, blocks * steps, headWidth);
-    Matrix q = e.reshape(split[0], blocks * steps, headWidth);
-    Matrix k = e.reshape(split[1], blocks * steps, headWidth);
-    Matrix v = e.reshape(split[2], blocks * steps, headWidth);
+    Matrix dO = headRows(e, dHeads, blocks);
+    Matrix q = headRows(e, split[0], blocks);
+    Matrix k = headRows(e, split[1], blocks);
+    Matrix v = headRows(e, split[2], blocks);
     for (int part = 0; part < 3; part++) {
       dSplit[part] = e.reuse(dSplit[part], n, steps * width, p);
     }
     // d weights = dO·Vᵀ, dV = weightsᵀ·dO; through softmax: dS = A∘(dA − rowsum(dA∘A)), scaled like the scores
     dWeights = e.reuse(dWeights, blocks * steps, steps, p);
     e.gemmBatched(blocks, dO, false, v, true, dWeights, 1, 0);
-    e.gemmBatched(blocks, weights, true, dO, false, e.reshape(dSplit[2], blocks * steps, headWidth), 1, 0);
+    e.gemmBatched(blocks, weights, true, dO, false, headRows(e, dSplit[2], blocks), 1, 0);
     rowSums = e.reuse(rowSums, blocks * steps, 1, p);
     scores = e.reuse(scores, blocks * steps, steps, p); // reused as d scores
     e.multiply(dWeights, weights, scores);
@@ -171,21 +170,16 @@ public final class Attention extends Layer {
     e.broadcast(dWeights, rowSums, false, scores);
     e.multiply(scores, weights, scores);
     double scale = 1 / Math.sqrt(headWidth);
-    e.gemmBatched(blocks, scores, false, k, false, e.reshape(dSplit[0], blocks * steps, headWidth), scale, 0);
-    e.gemmBatched(blocks, scores, true, q, false, e.reshape(dSplit[1], blocks * steps, headWidth), scale, 0);
+    e.gemmBatched(blocks, scores, false, k, false, headRows(e, dSplit[0], blocks), scale, 0);
+    e.gemmBatched(blocks, scores, true, q, false, headRows(e, dSplit[1], blocks), scale, 0);
     dQkv = e.reuse(dQkv, n, 3 * steps * width, p);
     e.fill(dQkv, 0);
     for (int part = 0; part < 3; part++) {
       e.scatterAddColumns(dSplit[part], pick[part], dQkv);
     }
-    Matrix rows = e.reshape(dQkv, n * steps, 3 * width);
-    e.gemm(e.reshape(input, n * steps, width), true, rows, false, wqkv.grad(), 1, 0);
-    e.sum(rows, true, bqkv.grad());
-    if (!inputGradient) {
-      return null;
-    }
-    inputGrad = e.reuse(inputGrad, n, steps * width, p);
-    e.gemm(rows, false, wqkv.value(), true, e.reshape(inputGrad, n * steps, width), 1, 0);
+    inputGrad = inputGradient ? e.reuse(inputGrad, n, steps * width, p) : null;
+    Dense.affineBackward(e.reshape(input, n * steps, width), e.reshape(dQkv, n * steps, 3 * width), wqkv, bqkv,
+        inputGradient ? e.reshape(inputGrad, n * steps, width) : null);
     return inputGrad;
   }
 }

@@ -11,9 +11,8 @@ import java.util.Random;
  * transposed product and a scatter-add of the window gradients ({@link Engine#scatterAddColumns}). The output is
  * channels-last like the input: outH × outW × filters.
  */
-public final class Convolution extends Layer {
+public final class Convolution extends ShapedLayer {
   private final Shape in;
-  private final Shape out;
   private final int[] windows;
   private final int patch;
   private final Param weight;
@@ -31,21 +30,11 @@ public final class Convolution extends Layer {
    */
   public Convolution(Shape in, int filters, int kh, int kw, int stride, int padding, int dilation, Random rng,
       Engine engine, boolean precise) {
-    if (in.kind() == Shape.Kind.FLAT) {
-      throw new IllegalArgumentException("a convolution needs an image or a sequence; the input is a flat vector "
-          + in + " (set inputShape to [channels, height, width] or [time, features])");
-    }
-    if (filters < 1 || kh < 1 || kw < 1 || stride < 1 || padding < 0 || dilation < 1) {
-      throw new IllegalArgumentException("convolution needs filters, kernel, stride, dilation >= 1 and padding >= 0;"
-          + " got filters " + filters + ", kernel " + kh + "x" + kw + ", stride " + stride + ", padding " + padding
-          + ", dilation " + dilation);
-    }
+    super(output(in, filters, kh, kw, stride, padding, dilation));
     int padH = in.kind() == Shape.Kind.IMAGE ? padding : 0;
-    int oh = outputSize("height", in.height(), kh, stride, padH, dilation);
-    int ow = outputSize(in.kind() == Shape.Kind.IMAGE ? "width" : "time steps", in.width(), kw, stride, padding,
-        dilation);
+    int oh = shape().height();
+    int ow = shape().width();
     this.in = in;
-    this.out = new Shape(in.kind(), oh, ow, filters);
     this.patch = kh * kw * in.channels();
     this.windows = new int[oh * ow * patch];
     int c = in.channels();
@@ -74,6 +63,23 @@ public final class Convolution extends Layer {
     bias = new Param("bias", engine.zeros(1, filters, precise), engine.zeros(1, filters, precise), false);
   }
 
+  /** The output shape of a convolution, or an error naming what does not fit. */
+  private static Shape output(Shape in, int filters, int kh, int kw, int stride, int padding, int dilation) {
+    if (in.kind() == Shape.Kind.FLAT) {
+      throw new IllegalArgumentException("a convolution needs an image or a sequence; the input is a flat vector "
+          + in + " (set inputShape to [channels, height, width] or [time, features])");
+    }
+    if (filters < 1 || kh < 1 || kw < 1 || stride < 1 || padding < 0 || dilation < 1) {
+      throw new IllegalArgumentException("convolution needs filters, kernel, stride, dilation >= 1 and padding >= 0;"
+          + " got filters " + filters + ", kernel " + kh + "x" + kw + ", stride " + stride + ", padding " + padding
+          + ", dilation " + dilation);
+    }
+    int padH = in.kind() == Shape.Kind.IMAGE ? padding : 0;
+    return new Shape(in.kind(), outputSize("height", in.height(), kh, stride, padH, dilation),
+        outputSize(in.kind() == Shape.Kind.IMAGE ? "width" : "time steps", in.width(), kw, stride, padding,
+        dilation), filters);
+  }
+
   /**
    * ⌊(size + 2·padding − dilation·(kernel − 1) − 1) / stride⌋ + 1, or an error naming the dimension and the
    * numbers when it is below 1.
@@ -90,16 +96,6 @@ public final class Convolution extends Layer {
     return n;
   }
 
-  /** The output shape. */
-  public Shape shape() {
-    return out;
-  }
-
-  @Override
-  public int outputs() {
-    return out.size();
-  }
-
   @Override
   public int workingValues() {
     return windows.length + outputs();
@@ -114,30 +110,26 @@ public final class Convolution extends Layer {
   public Matrix forward(Matrix x, Pass pass) {
     Engine e = x.engine();
     int n = x.rows;
-    int positions = out.positions();
+    int positions = shape().positions();
     input = x;
     columns = e.reuse(columns, n, windows.length, x.precise());
     e.gatherColumns(x, windows, columns);
-    output = e.reuse(output, n, out.size(), x.precise());
-    Matrix z = e.reshape(output, n * positions, out.channels());
-    e.gemm(e.reshape(columns, n * positions, patch), false, weight.value(), false, z, 1, 0);
-    e.broadcast(z, bias.value(), false, z);
+    output = e.reuse(output, n, shape().size(), x.precise());
+    Dense.affine(e.reshape(columns, n * positions, patch), weight, bias, e.reshape(output, n * positions,
+        shape().channels()));
     return output;
   }
 
   @Override
   public Matrix backward(Matrix g, boolean inputGradient) {
     Engine e = g.engine();
-    int rows = g.rows * out.positions();
-    Matrix gz = e.reshape(g, rows, out.channels());
-    Matrix cols = e.reshape(columns, rows, patch);
-    e.gemm(cols, true, gz, false, weight.grad(), 1, 0);
-    e.sum(gz, true, bias.grad());
+    int rows = g.rows * shape().positions();
+    columnGrad = inputGradient ? e.reuse(columnGrad, g.rows, windows.length, g.precise()) : null;
+    Dense.affineBackward(e.reshape(columns, rows, patch), e.reshape(g, rows, shape().channels()), weight, bias,
+        inputGradient ? e.reshape(columnGrad, rows, patch) : null);
     if (!inputGradient) {
       return null;
     }
-    columnGrad = e.reuse(columnGrad, g.rows, windows.length, g.precise());
-    e.gemm(gz, false, weight.value(), true, e.reshape(columnGrad, rows, patch), 1, 0);
     inputGrad = e.reuse(inputGrad, g.rows, in.size(), g.precise());
     e.fill(inputGrad, 0);
     e.scatterAddColumns(columnGrad, windows, inputGrad);

@@ -44,22 +44,32 @@ public final class Dense extends Layer {
   public Matrix forward(Matrix x, Pass pass) {
     Engine e = x.engine();
     input = x;
-    Matrix z = output = e.reuse(output, x.rows, outputs(), x.precise());
-    e.gemm(x, false, weight.value(), false, z, 1, 0); // beta 0: every value overwritten
-    e.broadcast(z, bias.value(), false, z);
-    return z;
+    output = e.reuse(output, x.rows, outputs(), x.precise());
+    affine(x, weight, bias, output);
+    return output;
+  }
+
+  /** out = x·w + b, every value overwritten: the product of dense, convolution, recurrent and attention layers. */
+  static void affine(Matrix x, Param w, Param b, Matrix out) {
+    Engine e = x.engine();
+    e.gemm(x, false, w.value(), false, out, 1, 0);
+    e.broadcast(out, b.value(), false, out);
+  }
+
+  /** The gradients of {@link #affine}: w.grad = xᵀ·g, b.grad = column sums of g, and dx = g·wᵀ unless null. */
+  static void affineBackward(Matrix x, Matrix g, Param w, Param b, Matrix dx) {
+    Engine e = g.engine();
+    e.gemm(x, true, g, false, w.grad(), 1, 0);
+    e.sum(g, true, b.grad());
+    if (dx != null) {
+      e.gemm(g, false, w.value(), true, dx, 1, 0);
+    }
   }
 
   @Override
   public Matrix backward(Matrix g, boolean inputGradient) {
-    Engine e = g.engine();
-    e.gemm(input, true, g, false, weight.grad(), 1, 0);
-    e.sum(g, true, bias.grad());
-    if (!inputGradient) {
-      return null;
-    }
-    Matrix dx = inputGrad = e.reuse(inputGrad, g.rows, input.cols, g.precise());
-    e.gemm(g, false, weight.value(), true, dx, 1, 0);
-    return dx;
+    inputGrad = inputGradient ? g.engine().reuse(inputGrad, g.rows, input.cols, g.precise()) : null;
+    affineBackward(input, g, weight, bias, inputGrad);
+    return inputGrad;
   }
 }

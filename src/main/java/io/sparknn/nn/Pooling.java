@@ -7,8 +7,7 @@ package io.sparknn.nn;
  * one value). Each output reduces its window of input columns ({@link Engine#pool}); the gradient goes back to the
  * maximal entries (split between ties) or evenly to every entry ({@link Engine#poolBackward}).
  */
-public final class Pooling extends Layer {
-  private final Shape out;
+public final class Pooling extends ShapedLayer {
   private final int inputs;
   private final int[] windows;
   private final int window;
@@ -21,10 +20,10 @@ public final class Pooling extends Layer {
   private Matrix inputGrad;
 
   private Pooling(int inputs, Shape out, int[] windows, boolean max) {
+    super(out);
     this.inputs = inputs;
-    this.out = out;
     this.windows = windows;
-    this.window = windows.length / out.size();
+    this.window = windows.length / shape().size();
     this.max = max;
   }
 
@@ -114,16 +113,6 @@ public final class Pooling extends Layer {
     return new Pooling(idx.length, Shape.image(h, w, c), idx, false);
   }
 
-  /** The output shape. */
-  public Shape shape() {
-    return out;
-  }
-
-  @Override
-  public int outputs() {
-    return out.size();
-  }
-
   @Override
   public int workingValues() {
     return outputs();
@@ -133,13 +122,13 @@ public final class Pooling extends Layer {
   public Matrix forward(Matrix x, Pass pass) {
     Engine e = x.engine();
     input = x;
-    output = e.reuse(output, x.rows, out.size(), x.precise());
+    output = e.reuse(output, x.rows, shape().size(), x.precise());
     if (window == 1) {
       e.gatherColumns(x, windows, output);
     } else if (valid == null) {
       e.pool(x, windows, window, max, output);
     } else {
-      Matrix real = valid.positions(out.channels());
+      Matrix real = valid.positions(shape().channels());
       masked = e.reuse(masked, x.rows, x.cols, x.precise());
       if (max) { // padded values sink to −1e9
         e.affine(real, 1e9, -1e9, masked);
@@ -175,7 +164,7 @@ public final class Pooling extends Layer {
         gs = scaledGrad;
       }
       e.poolBackward(masked, windows, window, max, output, gs, inputGrad);
-      e.multiply(inputGrad, valid.positions(out.channels()), inputGrad);
+      e.multiply(inputGrad, valid.positions(shape().channels()), inputGrad);
     }
     return inputGrad;
   }

@@ -195,9 +195,7 @@ public final class Recurrent extends Layer {
       boolean p = x.precise();
       int gh = blocks * hidden;
       xw = e.reuse(xw, n, steps * gh, p);
-      Matrix xwRows = e.reshape(xw, n * steps, gh);
-      e.gemm(e.reshape(x, n * steps, features), false, wx.value(), false, xwRows, 1, 0);
-      e.broadcast(xwRows, bias.value(), false, xwRows);
+      Dense.affine(e.reshape(x, n * steps, features), wx, bias, e.reshape(xw, n * steps, gh));
       zero = e.reuse(zero, n, hidden, p);
       e.fill(zero, 0);
       Matrix hp = zero;

@@ -130,27 +130,7 @@ class DeepLayersTest {
         true) : NetworkTest.batch(e, 6, a.inputs(), 9, true, nominal);
     Matrix y = e.fromDoubles(NetworkTest.targets(6, 3, true), 6, 3, true);
     Matrix w = e.fromDoubles(new double[] {1, 2, 0.5, 1, 1, 3}, 6, 1, true);
-    NetworkTest.loss(net, loss, x, y, w, true);
-    double h = 1e-6;
-    int checked = 0;
-    for (Layer.Param p : net.params()) {
-      if (!p.trainable()) {
-        continue;
-      }
-      Matrix analytic = p.grad().copy();
-      for (int i = 0; i < p.value().size(); i++) {
-        double orig = p.value().get(i);
-        p.value().set(i, orig + h);
-        double up = NetworkTest.loss(net, loss, x, y, w, false);
-        p.value().set(i, orig - h);
-        double down = NetworkTest.loss(net, loss, x, y, w, false);
-        p.value().set(i, orig);
-        double numeric = (up - down) / (2 * h);
-        assertEquals(numeric, analytic.get(i), 1e-6 + 1e-5 * Math.abs(numeric),
-            e + " " + a.layers() + " " + p.name() + "[" + i + "]");
-        checked++;
-      }
-    }
+    int checked = NetworkTest.checkGradients(net, loss, x, y, w, e + " " + a.layers());
     assertTrue(checked >= 20, checked + " parameters checked");
   }
 

@@ -87,6 +87,15 @@ class NetworkTest {
     Matrix x = batch(e, 7, 4, 3, true, nominal);
     Matrix y = e.fromDoubles(targets(7, outputs, loss.classification()), 7, outputs, true);
     Matrix w = e.fromDoubles(new double[] {1, 2, 0.5, 1, 1, 3, 1}, 7, 1, true);
+    int checked = checkGradients(net, loss, x, y, w, e + " " + act + " " + norm + " " + lossSpec);
+    assertTrue(checked > 60, checked + " parameters checked");
+  }
+
+  /**
+   * Compares every trainable parameter's back-propagated gradient with a central finite difference (h = 1e-6,
+   * double precision); returns how many were checked.
+   */
+  static int checkGradients(Network net, Loss loss, Matrix x, Matrix y, Matrix w, String label) {
     loss(net, loss, x, y, w, true);
     double h = 1e-6;
     int checked = 0;
@@ -103,12 +112,12 @@ class NetworkTest {
         double down = loss(net, loss, x, y, w, false);
         p.value().set(i, orig);
         double numeric = (up - down) / (2 * h);
-        assertEquals(numeric, analytic.get(i), 1e-6 + 1e-5 * Math.abs(numeric),
-            e + " " + act + " " + norm + " " + lossSpec + " " + p.name() + "[" + i + "]");
+        assertEquals(numeric, analytic.get(i), 1e-6 + 1e-5 * Math.abs(numeric), label + " " + p.name() + "[" + i
+            + "]");
         checked++;
       }
     }
-    assertTrue(checked > 60, checked + " parameters checked");
+    return checked;
   }
 
   @Test
