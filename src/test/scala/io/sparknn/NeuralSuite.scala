@@ -51,4 +51,23 @@ class NeuralSuite extends SparkSuite {
     assert(cv.avgMetrics.length == 2)
     assert(cv.avgMetrics(0) < cv.avgMetrics(1), s"lr 1e-2 beats 1e-5 in 3 epochs: ${cv.avgMetrics.toSeq}")
   }
+
+  test("variable-length Seq[Seq[Double]] sequences train a bidirectional GRU and a grid over layer stacks") {
+    val session = spark
+    import session.implicits._
+    val rng = new scala.util.Random(4)
+    val data = (0 until 600).map { _ =>
+      val steps = Seq.fill(2 + rng.nextInt(4))(Seq(rng.nextGaussian(), rng.nextGaussian()))
+      (steps, if (steps.last.head + steps.head(1) > 0) 1.0 else 0.0)
+    }.toDF("seq", "label")
+    val clf = new NeuralClassifier().setFeaturesCol("seq").setInputShape(5, 2).setArchitecture("gru")
+      .setHiddenSize(12).setBidirectional(true).setHiddenLayers().setMaxEpochs(30).setBatchSize(32)
+      .setLearningRate(3e-3)
+    val grid = new ParamGridBuilder().addGrid(clf.layers, Array("", "lstm(12) last")).build()
+    val cv = new CrossValidator().setEstimator(clf).setEstimatorParamMaps(grid).setNumFolds(2).setSeed(1)
+      .setEvaluator(new MetricsEvaluator().setMetricName("accuracy")).fit(data)
+    assert(cv.avgMetrics.forall(_ > 0.8), s"both stacks learn the sequences: ${cv.avgMetrics.toSeq}")
+    val best = cv.bestModel.asInstanceOf[NeuralClassificationModel]
+    assert(best.networkSpec.masked)
+  }
 }

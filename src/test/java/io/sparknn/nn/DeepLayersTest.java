@@ -113,6 +113,25 @@ class DeepLayersTest {
   }
 
   @Test
+  void gradientClippingBoundsARecurrentStep() {
+    // clipNorm applies to the recurrent weights like to any other: one SGD step with lr 1 moves all parameters
+    // together by at most the clip norm
+    Network net = stack(new int[] {20, 3}, "lstm(8) last", 2).build(false, 4);
+    Matrix x = NetworkTest.batch(Engine.jvm(), 16, 60, 2, false, false);
+    Matrix y = Engine.jvm().fromDoubles(NetworkTest.targets(16, 2, true), 16, 2, false);
+    Matrix w = Matrix.zeros(16, 1, false).fill(100);
+    float[] before = net.toFloats();
+    NetworkTest.loss(net, Loss.parse("crossEntropy", 0), x, y, w, true);
+    new io.sparknn.train.Optimizer("sgd", 0, false, 0.9, 0.999, 1e-8, 0, 0, 0, 0, 0.01).step(net.params(), 1.0);
+    float[] after = net.toFloats();
+    double moved = 0;
+    for (int i = 0; i < before.length; i++) {
+      moved += (after[i] - before[i]) * (after[i] - before[i]);
+    }
+    assertEquals(0.01, Math.sqrt(moved), 1e-4, "the unclipped gradient norm is far above 0.01");
+  }
+
+  @Test
   void attentionOverOnlyPaddedKeysStaysFinite() {
     for (Engine e : NetworkTest.ENGINES) {
       SequenceMask mask = new SequenceMask(3, 4);
