@@ -95,7 +95,7 @@ class DeepArchitecturesTest extends SparkTestBase {
   }
 
   @Test
-  void regressorTakesEveryArchitecture() {
+  void regressorTakesEveryArchitecture() throws Exception {
     Dataset<Row> train = sequences(1500, false, 1);
     Dataset<Row> test = sequences(500, false, 2);
     for (String arch : new String[] {"lstm", "rnn", "cnn", "transformer"}) {
@@ -104,6 +104,8 @@ class DeepArchitecturesTest extends SparkTestBase {
               : "last").setMaxEpochs(40).setBatchSize(32).setLearningRate(3e-3).fit(train);
       double r2 = new MetricsEvaluator().setMetricName("r2").evaluate(m.transform(test));
       assertTrue(r2 > 0.8, arch + " R² " + r2 + " with layers " + m.networkSpec().layers());
+      NeuralRegressionModel loaded = assertRoundTrip(m);
+      assertEquals(sortedRows(m.transform(test)), sortedRows(loaded.transform(test)), arch);
     }
   }
 
