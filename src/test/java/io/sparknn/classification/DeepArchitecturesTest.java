@@ -198,7 +198,7 @@ class DeepArchitecturesTest extends SparkTestBase {
     String msg = assertThrows(Exception.class, () -> m.transform(spark.sql("select array(array(1d, 2d),"
         + " array(1d, 2d), array(1d, 2d), array(1d, 2d), array(1d, 2d), array(1d, 2d), array(1d, 2d)) as seq"))
         .count()).getMessage();
-    assertTrue(msg.contains("a sequence of 7 steps; the model reads at most 6 (inputShape[0])"), msg);
+    assertTrue(msg.contains("a sequence of 7 steps; the model reads at most 6 (inputShape[0]: raise it"), msg);
     msg = assertThrows(Exception.class, () -> m.transform(spark.sql("select cast(array() as array<array<double>>)"
         + " as seq")).count()).getMessage();
     assertTrue(msg.contains("an empty sequence (0 steps)"), msg);
