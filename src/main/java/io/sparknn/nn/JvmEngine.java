@@ -446,9 +446,18 @@ final class JvmEngine extends Engine {
     Array z = m[0];
     Array o = m[1];
     if ((act.kind() == Activation.Kind.SIGMOID || act.kind() == Activation.Kind.TANH) && o.f != null) {
-      boolean sigmoid = act.kind() == Activation.Kind.SIGMOID;
-      for (int i = 0; i < z.f.length; i++) { // direct loops: no per-value virtual call
-        o.f[i] = (float) (sigmoid ? Activation.sigmoid(z.f[i]) : Activation.tanh(z.f[i]));
+      float[] in = z.f;
+      if (act.kind() == Activation.Kind.SIGMOID) {
+        for (int i = 0; i < in.length; i++) {
+          o.f[i] = 1 / (1 + exp(-in[i]));
+        }
+      } else {
+        for (int i = 0; i < in.length; i++) {
+          float x = in[i];
+          float x2 = x * x; // near 0 the series; elsewhere 1 − 2/(e^{2x} + 1), which cancels there
+          o.f[i] = Math.abs(x) < 0.05f ? x * (1 - x2 * (1f / 3 - x2 * (2f / 15 - x2 * (17f / 315))))
+              : 1 - 2 / (exp(2 * x) + 1);
+        }
       }
       return;
     }
@@ -462,6 +471,19 @@ final class JvmEngine extends Engine {
     for (int i = 0; i < z.size(); i++) {
       o.put(i, act.apply(z.at(i)));
     }
+  }
+
+  /**
+   * e^x in float arithmetic the JIT can vectorize (Math.exp is a scalar double call; the gates of an LSTM make
+   * millions per batch): x = n·ln 2 + r, e^r by its degree-6 Taylor polynomial (|r| ≤ ln 2 / 2), 2^n from exponent
+   * bits; within 2 float ulps of Math.exp on [−80, 80], and clamped there.
+   */
+  static float exp(float x) {
+    float c = Math.max(-80f, Math.min(80f, x));
+    float n = (float) Math.floor(c * 1.44269504f + 0.5f);
+    float r = c - n * 0.693145751953125f - n * 1.42860677e-06f;
+    float p = 1 + r * (1 + r * (0.5f + r * (1f / 6 + r * (1f / 24 + r * (1f / 120 + r * (1f / 720))))));
+    return p * Float.intBitsToFloat(((int) n + 127) << 23);
   }
 
   @Override

@@ -106,4 +106,24 @@ class ActivationTest {
     assertThrows(IllegalArgumentException.class, () -> Activation.parse("elu(-1)"));
     assertThrows(IllegalArgumentException.class, () -> Activation.parse("leakyRelu(1.5)"));
   }
+
+  @Test
+  void floatSigmoidAndTanhKernelsAreWithinFloatRounding() {
+    // the jvm engine's float kernels use their own vectorizable exp; compare with Math over a wide range
+    java.util.Random r = new java.util.Random(2);
+    float[] x = new float[200_000];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) (r.nextGaussian() * (i % 3 == 0 ? 0.03 : i % 3 == 1 ? 3 : 40));
+    }
+    Matrix out = Matrix.zeros(1, x.length, false);
+    Engine.jvm().activate(Activation.parse("tanh"), Matrix.wrap(x, 1, x.length), out);
+    for (int i = 0; i < x.length; i++) {
+      assertEquals(Math.tanh(x[i]), out.get(i), 3e-7, "tanh(" + x[i] + ")");
+    }
+    Engine.jvm().activate(Activation.parse("sigmoid"), Matrix.wrap(x, 1, x.length), out);
+    for (int i = 0; i < x.length; i++) {
+      assertEquals(1 / (1 + Math.exp(-x[i])), out.get(i), 2e-7, "σ(" + x[i] + ")");
+    }
+    assertEquals(Math.exp(10.5), JvmEngine.exp(10.5f), Math.exp(10.5) * 3e-7);
+  }
 }
