@@ -58,11 +58,16 @@ public final class Dense extends Layer {
 
   /** The gradients of {@link #affine}: w.grad = xᵀ·g, b.grad = column sums of g, and dx = g·wᵀ unless null. */
   static void affineBackward(Matrix x, Matrix g, Param w, Param b, Matrix dx) {
+    affineBackward(x, g, w, b, dx, false);
+  }
+
+  /** {@link #affineBackward(Matrix, Matrix, Param, Param, Matrix)}, adding g·wᵀ to dx when {@code accumulate}. */
+  static void affineBackward(Matrix x, Matrix g, Param w, Param b, Matrix dx, boolean accumulate) {
     Engine e = g.engine();
     e.gemm(x, true, g, false, w.grad(), 1, 0);
     e.sum(g, true, b.grad());
     if (dx != null) {
-      e.gemm(g, false, w.value(), true, dx, 1, 0);
+      e.gemm(g, false, w.value(), true, dx, 1, accumulate ? 1 : 0);
     }
   }
 

@@ -596,21 +596,7 @@ final class JvmEngine extends Engine {
 
   @Override
   void columns(Matrix msrc, int[] cols, Matrix mdst, int to) {
-    Array s = a(msrc);
-    Array t = a(mdst);
-    for (int r = 0; r < s.rows; r++) {
-      int from = r * s.cols;
-      int at = r * t.cols + to;
-      if (s.f != null) {
-        for (int j = 0; j < cols.length; j++) {
-          t.f[at + j] = s.f[from + cols[j]];
-        }
-      } else {
-        for (int j = 0; j < cols.length; j++) {
-          t.d[at + j] = s.d[from + cols[j]];
-        }
-      }
-    }
+    move(a(mdst), to, a(msrc), cols, true);
   }
 
   @Override
@@ -621,17 +607,24 @@ final class JvmEngine extends Engine {
 
   @Override
   void gatherColumns(Matrix msrc, int[] index, Matrix mout, boolean gather) {
-    Array narrow = a(gather ? mout : msrc);
-    Array wide = a(gather ? msrc : mout);
+    move(a(gather ? mout : msrc), 0, a(gather ? msrc : mout), index, gather);
+  }
+
+  /**
+   * The one column mover behind {@link #copyColumns}, {@link #gatherColumns} and {@link #scatterAddColumns}: in
+   * every row, narrow column {@code offset + j} = wide column {@code index[j]} (0 for index −1) when
+   * {@code gather}, else wide column {@code index[j]} += narrow column {@code offset + j}.
+   */
+  private static void move(Array narrow, int offset, Array wide, int[] index, boolean gather) {
     int n = index.length;
     int[] runs = runs(index);
     if (runs.length * 4 > n * 3) { // mostly single columns (pooling windows): a plain loop beats arraycopy calls
-      gatherEach(narrow, wide, index, gather);
+      moveEach(narrow, offset, wide, index, gather);
       return;
     }
     for (int r = 0; r < narrow.rows; r++) {
       int w = r * wide.cols;
-      int o = r * n;
+      int o = r * narrow.cols + offset;
       for (int k = 0; k < runs.length; k += 3) {
         int j = runs[k];
         int i = runs[k + 1];
@@ -665,11 +658,11 @@ final class JvmEngine extends Engine {
     }
   }
 
-  private static void gatherEach(Array narrow, Array wide, int[] index, boolean gather) {
+  private static void moveEach(Array narrow, int offset, Array wide, int[] index, boolean gather) {
     int n = index.length;
     for (int r = 0; r < narrow.rows; r++) {
       int w = r * wide.cols;
-      int o = r * n;
+      int o = r * narrow.cols + offset;
       if (narrow.f != null) {
         float[] nf = narrow.f;
         float[] wf = wide.f;
@@ -792,7 +785,7 @@ final class JvmEngine extends Engine {
           double v = max ? Double.NEGATIVE_INFINITY : 0;
           for (int k = 0; k < window; k++) {
             int i = index[at + k];
-            double e = i < 0 ? 0 : x.f != null ? x.f[w + i] : x.d[w + i];
+            double e = i < 0 ? 0 : x.d[w + i];
             v = max ? Math.max(v, e) : v + e;
           }
           out.put(o + j, max ? v : v / window);

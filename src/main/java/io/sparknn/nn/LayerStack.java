@@ -165,9 +165,7 @@ public final class LayerStack {
             next = p.shape();
           }
           case "last" -> {
-            if (shape.kind() != Shape.Kind.SEQUENCE) {
-              throw new IllegalArgumentException("needs a sequence");
-            }
+            sequence(shape);
             Pooling p = Pooling.last(shape, split);
             layer = p;
             next = p.shape();
@@ -177,9 +175,7 @@ public final class LayerStack {
             next = Shape.flat(shape.size());
           }
           case "rnn", "gru", "lstm", "birnn", "bigru", "bilstm" -> {
-            if (shape.kind() != Shape.Kind.SEQUENCE) {
-              throw new IllegalArgumentException("needs a sequence: set inputShape to [time, features]");
-            }
+            sequence(shape);
             boolean bi = s.name().startsWith("bi");
             Recurrent.Cell cell = Recurrent.Cell.valueOf(s.name().substring(bi ? 2 : 0).toUpperCase(Locale.ROOT));
             Recurrent r = new Recurrent(cell, shape.width(), shape.channels(), (int) a[0], bi, steps, rng, e,
@@ -271,8 +267,8 @@ public final class LayerStack {
 
   private static void sequence(Shape shape) {
     if (shape.kind() != Shape.Kind.SEQUENCE) {
-      throw new IllegalArgumentException("needs a sequence of tokens: set inputShape to [time, features], or start"
-          + " with tokens(width) on a table row");
+      throw new IllegalArgumentException("needs a sequence: set inputShape to [time, features] (or, for attention,"
+          + " start with tokens(width) on a table row)");
     }
   }
 

@@ -132,8 +132,8 @@ public final class Recurrent extends Layer {
     Matrix xw;
     Matrix xwGrad;
     Matrix zero;
-    final Matrix[][] z = new Matrix[steps][];
-    final Matrix[][] a = new Matrix[steps][];
+    final Matrix[][] z = new Matrix[steps][blocks];
+    final Matrix[][] a = new Matrix[steps][blocks];
     final Matrix[] h = new Matrix[steps];
     final Matrix[] c = new Matrix[steps];
     final Matrix[] tc = new Matrix[steps];
@@ -202,10 +202,6 @@ public final class Recurrent extends Layer {
       Matrix cp = zero;
       for (int s = 0; s < steps; s++) {
         int t = step(s);
-        if (z[t] == null || z[t].length != blocks) {
-          z[t] = new Matrix[blocks];
-          a[t] = new Matrix[blocks];
-        }
         for (int b = 0; b < blocks; b++) {
           z[t][b] = e.reuse(z[t][b], n, hidden, p);
           a[t][b] = e.reuse(a[t][b], n, hidden, p);
@@ -357,12 +353,8 @@ public final class Recurrent extends Layer {
           e.linear(1, dhNext, 1, carryH, dhNext);
         }
       }
-      Matrix xwRows = e.reshape(xwGrad, n * steps, gh);
-      e.gemm(e.reshape(input, n * steps, features), true, xwRows, false, wx.grad(), 1, 0);
-      e.sum(xwRows, true, bias.grad());
-      if (dx != null) {
-        e.gemm(xwRows, false, wx.value(), true, e.reshape(dx, n * steps, features), 1, accumulate ? 1 : 0);
-      }
+      Dense.affineBackward(e.reshape(input, n * steps, features), e.reshape(xwGrad, n * steps, gh), wx, bias,
+          dx == null ? null : e.reshape(dx, n * steps, features), accumulate);
     }
   }
 }

@@ -236,8 +236,8 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
    */
   private int[] embeddingDims(int[] slots, int[] cardinalities, String body) {
     int[] dims = new int[slots.length];
+    int tokens = LayerStack.tokenWidth(body);
     for (int s = 0; s < dims.length; s++) {
-      int tokens = LayerStack.tokenWidth(body);
       dims[s] = tokens > 0 ? tokens : getEmbeddingDim() > 0 ? getEmbeddingDim()
           : Architecture.embeddingSize(cardinalities[s]);
     }

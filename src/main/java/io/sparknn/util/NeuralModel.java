@@ -152,9 +152,7 @@ public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> imp
     FeatureReader reader = architecture.masked() ? FeatureReader.sequence(field, architecture.inputShape(), where)
         : FeatureReader.vector(architecture.inputs());
     Scorer scorer = new Scorer(architecture, reader, weights, df.schema().fieldIndex(getFeaturesCol()),
-        getHandleInvalid(),
-        SchemaChecks.where(this, "featuresCol") + ": column '" + getFeaturesCol() + "'", classification(),
-        getEngine());
+        getHandleInvalid(), where, classification(), getEngine());
     return Rows.dataFrame(df.sparkSession(), Rows.internal(df).mapPartitions(scorer::score), out);
   }
 
@@ -276,8 +274,8 @@ public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> imp
     Architecture a = architecture;
     return new Persistence.Writer(this, FORMAT_VERSION, DATA, List.of(RowFactory.create(a.inputs(),
         a.nominalSlots(), a.cardinalities(), a.embeddingDims(), a.hidden(), a.activation(), a.normalization(),
-        a.residual(), a.dropout(), a.weightInit(), a.outputs(), a.inputShape(), a.layers(), a.masked(), params, history.metricName(), history.bestEpoch(),
-        history.table())));
+        a.residual(), a.dropout(), a.weightInit(), a.outputs(), a.inputShape(), a.layers(), a.masked(), params,
+        history.metricName(), history.bestEpoch(), history.table())));
   }
 
   /** The reader of a model class; {@code factory} is the model's {@link #create}. */
