@@ -9,7 +9,7 @@ import io.sparknn.feature.Standardizer;
 import io.sparknn.feature.StratifiedSplitter;
 import io.sparknn.regression.NeuralRegressor;
 import io.sparknn.classification.NeuralClassifier;
-import io.sparknn.util.NeuralModel;
+import io.sparknn.estimator.NeuralModel;
 import java.util.Arrays;
 import java.util.Locale;
 import org.apache.spark.ml.Pipeline;

@@ -27,10 +27,10 @@ import org.apache.spark.sql.functions;
  * The benchmark suite: each comparison runs ours and Spark MLlib's on the same cached data in the same JVM, with
  * the same threads (local[2], OMP/OpenBLAS pinned to 1 per task). Prints a Markdown table and writes
  * {@code target/bench/results-<selection>.json}. Arguments: {@code [rows (default 1000000)] [repeats (default 3)]
- * [all|preprocessing|training|scoring|roofline|engines|evaluation|deep] [scored rows for evaluation (default 10000000)]
+ * [all|preprocessing|training|scoring|roofline|engines|evaluation|deep|distributed] [scored rows for evaluation (default 10000000)]
  * [training rows (default 200000)] [scoring rows (default 10000000)] [engine forward rows (default 1000000)]
- * [deep images (default 6000)]}; {@code deep} (the Fashion-MNIST CNN and LSTM against PyTorch) runs only when
- * named.
+ * [deep images (default 6000)]}; {@code deep} (the Fashion-MNIST CNN and LSTM against PyTorch) and {@code distributed}
+ * (2 workers against 1 and MLlib) run only when named.
  */
 public final class Benchmarks {
   static final String[] CATEGORICAL = Quickstart.CATEGORICAL;
@@ -63,6 +63,9 @@ public final class Benchmarks {
     }
     if (only.equals("all") || only.equals("engines")) {
       EngineBenchmarks.run(spark, bench, args.length > 6 ? Integer.parseInt(args[6]) : 1_000_000);
+    }
+    if (only.equals("distributed")) { // data-parallel fits: run on its own
+      DistributedBenchmarks.run(spark, bench, args.length > 4 ? Integer.parseInt(args[4]) : 200_000);
     }
     if (only.equals("deep")) { // minutes per round: run on its own
       DeepBenchmarks.run(spark, bench, args.length > 7 ? Integer.parseInt(args[7]) : 6_000);

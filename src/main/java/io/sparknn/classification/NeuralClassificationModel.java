@@ -2,7 +2,7 @@ package io.sparknn.classification;
 
 import io.sparknn.nn.Architecture;
 import io.sparknn.train.History;
-import io.sparknn.util.NeuralModel;
+import io.sparknn.estimator.NeuralModel;
 import org.apache.spark.ml.util.MLReader;
 
 /**

@@ -2,7 +2,7 @@ package io.sparknn.classification;
 
 import io.sparknn.nn.Architecture;
 import io.sparknn.train.History;
-import io.sparknn.util.NeuralEstimator;
+import io.sparknn.estimator.NeuralEstimator;
 import org.apache.spark.ml.util.DefaultParamsReadable;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;

@@ -63,6 +63,23 @@ public abstract class Engine {
     };
   }
 
+  /**
+   * Sets the number of native threads both engines use: OpenBLAS's (the {@code jvm} engine's products) and, when
+   * ND4J is loaded, ND4J's. Process-wide; a Spark task sets its {@code spark.task.cpus}.
+   */
+  public static void threads(int n) {
+    JvmEngine.blasThreads(n);
+    Nd4jEngine.threadsIfLoaded(n);
+  }
+
+  /**
+   * Makes the calling thread's ND4J work run on CUDA device {@code device}; false (nothing done) when ND4J's
+   * active backend is not CUDA or has no such device.
+   */
+  public static boolean bindDevice(int device) {
+    return Nd4jEngine.cudaDevices() > device && Nd4jEngine.useDevice(device);
+  }
+
   /** The engine's name, {@code jvm} or {@code nd4j}. */
   public abstract String name();
 

@@ -88,6 +88,16 @@ final class JvmEngine extends Engine {
     return x;
   }
 
+  private static volatile int threads;
+
+  /** Sets OpenBLAS's thread count (when it changes). */
+  static void blasThreads(int n) {
+    if (n != threads) {
+      openblas.blas_set_num_threads(n);
+      threads = n;
+    }
+  }
+
   @Override
   public String name() {
     return "jvm";

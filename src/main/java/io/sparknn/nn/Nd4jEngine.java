@@ -92,6 +92,20 @@ final class Nd4jEngine extends Engine {
     return n;
   }
 
+  /** Sets ND4J's thread counts when ND4J is already loaded (a jvm-engine task never loads it). */
+  static void threadsIfLoaded(int n) {
+    if (instance != null) {
+      Nd4j.getEnvironment().setMaxThreads(n);
+      Nd4j.getEnvironment().setMaxMasterThreads(n);
+    }
+  }
+
+  /** Binds the calling thread to CUDA device {@code device}. */
+  static boolean useDevice(int device) {
+    Nd4j.getAffinityManager().unsafeSetDevice(device);
+    return true;
+  }
+
   private static int countCudaDevices() {
     try {
       Class.forName(CUDA_BACKEND, false, Nd4jEngine.class.getClassLoader());

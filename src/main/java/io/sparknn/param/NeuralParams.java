@@ -479,6 +479,56 @@ public interface NeuralParams extends HasLabelCol, HasSeed, HasHandleInvalid {
     return (Integer) getOrDefault(numHeads());
   }
 
+  /** The {@code numWorkers} param. */
+  default IntParam numWorkers() {
+    return defs().numWorkers;
+  }
+
+  /** The value of {@code numWorkers}. */
+  default int getNumWorkers() {
+    return (Integer) getOrDefault(numWorkers());
+  }
+
+  /** The {@code syncEvery} param. */
+  default IntParam syncEvery() {
+    return defs().syncEvery;
+  }
+
+  /** The value of {@code syncEvery}. */
+  default int getSyncEvery() {
+    return (Integer) getOrDefault(syncEvery());
+  }
+
+  /** The {@code checkpointDir} param. */
+  default Param<String> checkpointDir() {
+    return defs().checkpointDir;
+  }
+
+  /** The value of {@code checkpointDir}. */
+  default String getCheckpointDir() {
+    return getOrDefault(checkpointDir());
+  }
+
+  /** The {@code checkpointInterval} param. */
+  default IntParam checkpointInterval() {
+    return defs().checkpointInterval;
+  }
+
+  /** The value of {@code checkpointInterval}. */
+  default int getCheckpointInterval() {
+    return (Integer) getOrDefault(checkpointInterval());
+  }
+
+  /** The {@code resumeFrom} param. */
+  default Param<String> resumeFrom() {
+    return defs().resumeFrom;
+  }
+
+  /** The value of {@code resumeFrom}. */
+  default String getResumeFrom() {
+    return getOrDefault(resumeFrom());
+  }
+
   @Override
   default LongParam seed() {
     return defs().seed;
@@ -539,6 +589,11 @@ public interface NeuralParams extends HasLabelCol, HasSeed, HasHandleInvalid {
     final Param<String> sequencePooling;
     final IntParam modelDim;
     final IntParam numHeads;
+    final IntParam numWorkers;
+    final IntParam syncEvery;
+    final Param<String> checkpointDir;
+    final IntParam checkpointInterval;
+    final Param<String> resumeFrom;
 
     /** Defines the params with {@code p} as parent and sets the defaults; {@code defaultLoss} per task. */
     public Defs(NeuralParams p, String defaultLoss) {
@@ -632,6 +687,25 @@ public interface NeuralParams extends HasLabelCol, HasSeed, HasHandleInvalid {
           "mean", "max");
       modelDim = SharedParams.intAtLeast(p, "modelDim", "transformer: token width (a multiple of numHeads)", 1);
       numHeads = SharedParams.intAtLeast(p, "numHeads", "transformer: attention heads per block", 1);
+      numWorkers = SharedParams.intAtLeast(p, "numWorkers", "Spark tasks that train in parallel, each on its own"
+          + " share of the rows (synchronous data-parallel: every syncEvery steps the weights move by the sum of the"
+          + " workers' changes and optimizer moments are averaged); the cluster must offer this many concurrent task"
+          + " slots", 1);
+      syncEvery = SharedParams.intAtLeast(p, "syncEvery", "with numWorkers > 1: steps each worker takes between"
+          + " two synchronisations (one Spark job per round); 0 = auto: max(8, steps per epoch / 8)", 0);
+      checkpointDir = SharedParams.optionalString(p, "checkpointDir", "Hadoop directory for training checkpoints"
+          + " (weights, optimizer moments, epoch, history); empty = the SparkContext's checkpoint directory when"
+          + " set, else no checkpoints");
+      checkpointInterval = new IntParam(p, "checkpointInterval", "epochs between checkpoints (>= 1), or -1 = none",
+          (Object v) -> (Integer) v == -1 || (Integer) v >= 1);
+      resumeFrom = SharedParams.optionalString(p, "resumeFrom", "a checkpoint directory (or file) written by an"
+          + " interrupted fit with the same params and data: the fit continues from its latest checkpoint; empty ="
+          + " start afresh");
+      p.setDefault(numWorkers, 1);
+      p.setDefault(syncEvery, 0);
+      p.setDefault(checkpointDir, "");
+      p.setDefault(checkpointInterval, 10);
+      p.setDefault(resumeFrom, "");
       p.setDefault(modelDim, 64);
       p.setDefault(numHeads, 4);
       p.setDefault(architecture, "mlp");

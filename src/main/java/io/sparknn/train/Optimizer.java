@@ -61,6 +61,70 @@ public final class Optimizer {
     return steps;
   }
 
+  /** Sets the number of updates made (Adam's bias correction), e.g. when a fit continues from a saved state. */
+  public void steps(long made) {
+    steps = made;
+  }
+
+  /**
+   * The moments of every trainable tensor of {@code params} as floats: for each, its first moment (momentum's
+   * velocity) and then its second moment (Nesterov's look-ahead buffer for momentum), zeros before the first step.
+   */
+  public float[] moments(List<Layer.Param> params) {
+    allocate(params);
+    int n = 0;
+    for (Matrix[] s : state) {
+      n += s == null ? 0 : s[0].size() + s[1].size();
+    }
+    float[] out = new float[n];
+    int at = 0;
+    for (Matrix[] s : state) {
+      if (s != null) {
+        for (Matrix m : s) {
+          float[] v = m.toFloats();
+          System.arraycopy(v, 0, out, at, v.length);
+          at += v.length;
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Loads moments written by {@link #moments} from {@code values} starting at {@code from}; zeros when
+   * {@code values} ends at {@code from}.
+   */
+  public void loadMoments(List<Layer.Param> params, float[] values, int from) {
+    allocate(params);
+    int at = from;
+    for (Matrix[] s : state) {
+      if (s != null) {
+        for (Matrix m : s) {
+          if (at == values.length) {
+            m.fill(0);
+          } else {
+            m.load(values, at);
+            at += m.size();
+          }
+        }
+      }
+    }
+    if (at != values.length && at != from) {
+      throw new IllegalArgumentException("the optimizer state holds " + (at - from) + " values, got "
+          + (values.length - from));
+    }
+  }
+
+  private void allocate(List<Layer.Param> params) {
+    if (state.isEmpty()) {
+      for (Layer.Param p : params) {
+        Matrix g = p.grad();
+        state.add(p.trainable() ? new Matrix[] {g.engine().persistent(g.rows, g.cols, g.precise()),
+            g.engine().persistent(g.rows, g.cols, g.precise())} : null);
+      }
+    }
+  }
+
   /**
    * One update of every trainable parameter from its gradient (which it modifies) with learning rate {@code lr}.
    * Regularization and weight decay apply to the {@link Layer.Param#regularized() regularized} tensors only. Every
@@ -96,13 +160,7 @@ public final class Optimizer {
     steps++;
     double c1 = 1 - Math.pow(beta1, steps);
     double c2 = 1 - Math.pow(beta2, steps);
-    if (state.isEmpty()) {
-      for (Layer.Param p : params) {
-        Matrix g = p.grad();
-        state.add(p.trainable() ? new Matrix[] {g.engine().persistent(g.rows, g.cols, g.precise()),
-            g.engine().persistent(g.rows, g.cols, g.precise())} : null);
-      }
-    }
+    allocate(params);
     for (int t = 0; t < params.size(); t++) {
       Layer.Param p = params.get(t);
       if (!p.trainable()) {

@@ -7,19 +7,15 @@ import io.sparknn.nn.Layer;
 import io.sparknn.nn.Loss;
 import io.sparknn.nn.Matrix;
 import io.sparknn.nn.Network;
-import java.util.Locale;
 import java.util.Random;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The training loop: mini-batches over a seeded per-epoch shuffle, optional mixup and Gaussian input noise, the
- * optimizer and learning-rate schedule, validation after every epoch, early stopping that restores the best
- * epoch's weights, and the {@link History}. Each batch is copied to the network's engine once; augmentation,
- * forward, loss, backward and the update run there.
+ * One worker's side of training: mini-batches over a seeded per-epoch shuffle, optional mixup and Gaussian input
+ * noise, the optimizer and learning-rate schedule, run for the steps the {@link FitLoop} asks ({@link #run}), and
+ * evaluation. Every random draw comes from (seed, worker, epoch, first step), so a round run twice — a task retried
+ * by Spark, a fit resumed from a checkpoint — computes the same weights. {@link #fit} is the whole loop in-process.
  */
 public final class Trainer {
-  private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
 
   /**
    * Rows to train or validate on: features (row-major, {@code cols} per row), targets (one-hot or soft class
@@ -57,6 +53,9 @@ public final class Trainer {
   /** d(loss)/d(output) of the current batch, a buffer kept from batch to batch. */
   private Matrix gradient;
   private double metricScale = 1;
+  private int[] order;
+  private int orderEpoch = -1;
+  private double lastRate;
 
   /** A trainer of {@code net} with the given loss, optimizer, schedule and settings. */
   public Trainer(Network net, Loss loss, Optimizer optimizer, LearningRateSchedule schedule, Settings settings) {
@@ -84,97 +83,146 @@ public final class Trainer {
   }
 
   /**
+   * Where a round of training steps sits in the fit, as the driver plans it: steps {@code [from, to)} of epoch
+   * {@code epoch} of this worker's pass over its rows (batch {@code s} of an epoch always holds the same rows, so a
+   * retried round repeats itself exactly), the global step of the epoch's first batch for the learning-rate
+   * schedule, the schedule's total steps and the optimizer updates made so far (bias correction).
+   *
+   * @param worker this worker's index
+   * @param epoch the epoch
+   * @param from first step of the epoch to run
+   * @param to end (exclusive); {@code from == to} runs nothing (an evaluation-only round)
+   * @param stepBase global step of the epoch's first batch
+   * @param totalSteps steps of the whole fit (schedule)
+   * @param updates optimizer updates made before this round
+   */
+  @DefaultSerializer(JavaSerializer.class) // Kryo cannot build records; Java serialization can
+  public record Pass(int worker, int epoch, int from, int to, long stepBase, long totalSteps, long updates)
+      implements java.io.Serializable {}
+
+  /**
    * Trains on {@code train}, validating on {@code validation} (may be null: then early stopping watches the
-   * training loss), and leaves the best epoch's weights in the network.
+   * training loss), and leaves the best epoch's weights in the network: the {@link FitLoop} with this trainer as
+   * its only worker.
    */
   public History fit(Examples train, Examples validation) {
-    int n = train.rows();
-    int batch = Math.min(settings.batchSize(), n);
-    long stepsPerEpoch = (n + batch - 1) / batch;
-    long totalSteps = stepsPerEpoch * settings.maxEpochs();
-    Random rng = new Random(settings.seed());
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
+    FitLoop.Result r = new FitLoop(settings, loss.classification(), net.size(), 0, null)
+        .run(new FitLoop.Local(this, train, validation), state(), null);
+    net.load(r.weights());
+    return r.history();
+  }
+
+  /** Optimizer steps in one epoch over {@code rows} training rows. */
+  public int stepsPerEpoch(int rows) {
+    int batch = Math.min(settings.batchSize(), rows);
+    return rows == 0 ? 0 : (rows + batch - 1) / batch;
+  }
+
+  /** A seed for (seed, worker, epoch, step): worker 0's epoch-0 stream starts from the seed itself. */
+  static long seed(long seed, int worker, int epoch, int step) {
+    long h = seed;
+    for (long v : new long[] {worker, epoch, step}) {
+      h = h * 0x9E3779B97F4A7C15L + v;
+      h ^= h >>> 31;
     }
-    History history = new History(loss.classification() ? "accuracy" : "rmse");
+    return h;
+  }
+
+  /**
+   * Runs the steps {@code pass} names over {@code train}: each batch is copied to the network's engine once;
+   * augmentation, forward, loss, backward and the update run there. Returns {weighted loss sum, weight sum}.
+   */
+  public double[] run(Examples train, Pass pass) {
+    int n = train.rows();
+    if (pass.from() >= pass.to() || n == 0) {
+      return new double[2];
+    }
+    int batch = Math.min(settings.batchSize(), n);
+    if (orderEpoch != pass.epoch() || order == null || order.length != n) {
+      order = new int[n];
+      for (int i = 0; i < n; i++) {
+        order[i] = i;
+      }
+      shuffle(order, new Random(seed(settings.seed(), pass.worker(), pass.epoch(), -1)));
+      orderEpoch = pass.epoch();
+    }
+    Random rng = new Random(seed(settings.seed(), pass.worker(), pass.epoch(), pass.from()));
     Engine engine = net.engine();
     boolean precise = net.precise();
-    gradient = null;
-    denseMask = denseMask(engine, train.cols(), precise);
-    float[] best = null;
-    double bestLoss = Double.POSITIVE_INFINITY;
-    int bestEpoch = -1;
-    long step = 0;
-    for (int epoch = 0; epoch < settings.maxEpochs(); epoch++) {
-      long t0 = System.nanoTime();
-      shuffle(order, rng);
-      double lossSum = 0;
-      double weightSum = 0;
-      double lr = 0;
-      for (int start = 0; start < n; start += batch) {
-        int end = Math.min(n, start + batch);
-        int rows = end - start;
-        int k = train.y()[0].length;
-        float[] xs = new float[rows * train.cols()];
-        double[] ys = new double[rows * k];
-        double[] ws = new double[rows];
-        double bw = 0;
-        for (int i = 0; i < rows; i++) {
-          int r = order[start + i];
-          System.arraycopy(train.x(), r * train.cols(), xs, i * train.cols(), train.cols());
-          System.arraycopy(train.y()[r], 0, ys, i * k, k);
-          ws[i] = train.w()[r];
-          bw += ws[i];
-        }
-        if (bw == 0) {
-          continue;
-        }
-        // one host-to-engine copy per batch; everything after it runs on the engine, in one scratch scope
-        double stepLr = schedule.at(step++, totalSteps, settings.learningRate());
-        lr = stepLr;
-        double batchLoss = engine.scoped(() -> {
-          Matrix x = engine.fromFloats(xs, rows, train.cols(), precise);
-          Matrix y = engine.fromDoubles(ys, rows, k, precise);
-          Matrix w = engine.fromDoubles(ws, rows, 1, precise);
-          augmentBatch(x, y, rng);
-          Matrix out = net.forward(x, new Layer.Pass(true, rng));
-          gradient = engine.reuse(gradient, out.rows, out.cols, precise);
-          double value = loss.compute(out, y, w, gradient);
-          // a subnormal float gradient slows every product it enters (~100 cycles per operation): flush it
-          engine.map(gradient, Engine.Fn.FLUSH, 1e-30, gradient);
-          net.backward(gradient);
-          optimizer.step(net.params(), stepLr);
-          return value;
-        });
-        lossSum += batchLoss * bw;
-        weightSum += bw;
-      }
-      double trainLoss = lossSum / weightSum;
-      if (!Double.isFinite(trainLoss)) {
-        throw new IllegalStateException("training diverged at epoch " + epoch + " (loss " + trainLoss
-            + "); lower learningRate or set clipNorm");
-      }
-      double[] val = validation == null ? new double[] {Double.NaN, Double.NaN} : evaluate(validation);
-      double monitored = validation == null ? trainLoss : val[0];
-      boolean improved = monitored < bestLoss - settings.minDelta();
-      if (improved) {
-        bestLoss = monitored;
-        bestEpoch = epoch;
-        best = net.toFloats();
-      }
-      double seconds = (System.nanoTime() - t0) / 1e9;
-      history.add(new History.Epoch(epoch, trainLoss, val[0], val[1], lr, seconds), improved);
-      LOG.info(String.format(Locale.ROOT, "epoch %d: train loss %.5f, validation loss %.5f, %s %.5f,"
-          + " lr %.3g, %.0f rows/s", epoch, trainLoss, val[0], history.metricName(), val[1], lr, n / seconds));
-      if (settings.patience() > 0 && epoch - bestEpoch >= settings.patience()) {
+    if (denseMask == null && augmentation.dense() != null) {
+      denseMask = denseMask(engine, train.cols(), precise);
+    }
+    double lossSum = 0;
+    double weightSum = 0;
+    int k = train.y()[0].length;
+    for (int s = pass.from(); s < pass.to(); s++) {
+      int start = s * batch;
+      if (start >= n) {
         break;
       }
+      int rows = Math.min(n, start + batch) - start;
+      float[] xs = new float[rows * train.cols()];
+      double[] ys = new double[rows * k];
+      double[] ws = new double[rows];
+      double bw = 0;
+      for (int i = 0; i < rows; i++) {
+        int r = order[start + i];
+        System.arraycopy(train.x(), r * train.cols(), xs, i * train.cols(), train.cols());
+        System.arraycopy(train.y()[r], 0, ys, i * k, k);
+        ws[i] = train.w()[r];
+        bw += ws[i];
+      }
+      if (bw == 0) {
+        continue;
+      }
+      double stepLr = schedule.at(pass.stepBase() + s, pass.totalSteps(), settings.learningRate());
+      lastRate = stepLr;
+      double batchLoss = engine.scoped(() -> {
+        Matrix x = engine.fromFloats(xs, rows, train.cols(), precise);
+        Matrix y = engine.fromDoubles(ys, rows, k, precise);
+        Matrix w = engine.fromDoubles(ws, rows, 1, precise);
+        augmentBatch(x, y, rng);
+        Matrix out = net.forward(x, new Layer.Pass(true, rng));
+        gradient = engine.reuse(gradient, out.rows, out.cols, precise);
+        double value = loss.compute(out, y, w, gradient);
+        // a subnormal float gradient slows every product it enters (~100 cycles per operation): flush it
+        engine.map(gradient, Engine.Fn.FLUSH, 1e-30, gradient);
+        net.backward(gradient);
+        optimizer.step(net.params(), stepLr);
+        return value;
+      });
+      lossSum += batchLoss * bw;
+      weightSum += bw;
     }
-    if (best != null) {
-      net.load(best);
-    }
-    return history;
+    return new double[] {lossSum, weightSum};
+  }
+
+  /**
+   * Runs {@code pass} on {@code train}, evaluates on {@code validation} when asked, and returns this worker's
+   * part of the round.
+   */
+  public FitLoop.RoundResult round(Examples train, Examples validation, Pass pass, boolean evaluate) {
+    optimizer.steps(pass.updates());
+    double[] l = run(train, pass);
+    long made = optimizer.steps() - pass.updates();
+    return new FitLoop.RoundResult(state(), pass.to() - pass.from() > 0 ? made : 0, made, lastRate, l[0], l[1],
+        evaluate ? evaluationSums(validation) : null);
+  }
+
+  /** The network's values and the optimizer's moments, in one array ({@link #load}). */
+  public float[] state() {
+    float[] w = net.toFloats();
+    float[] m = optimizer.moments(net.params());
+    float[] out = java.util.Arrays.copyOf(w, w.length + m.length);
+    System.arraycopy(m, 0, out, w.length, m.length);
+    return out;
+  }
+
+  /** Loads a {@link #state()}; a network-only array (no moments) resets the optimizer's moments to zero. */
+  public void load(float[] state) {
+    int size = net.size();
+    net.load(size == state.length ? state : java.util.Arrays.copyOf(state, size));
+    optimizer.loadMoments(net.params(), state, size);
   }
 
   /**
@@ -265,6 +313,17 @@ public final class Trainer {
 
   /** Weighted loss and metric (accuracy, or RMSE times the report scale) of the network on {@code ex}. */
   public double[] evaluate(Examples ex) {
+    return finish(evaluationSums(ex), loss.classification(), metricScale);
+  }
+
+  /**
+   * {weighted loss sum, weighted metric sum (correct rows, or squared errors), weight sum} of the network on
+   * {@code ex}: sums, so that workers' shares add up ({@link #finish}).
+   */
+  public double[] evaluationSums(Examples ex) {
+    if (ex == null || ex.rows() == 0) {
+      return new double[3];
+    }
     double[][] out = predict(ex);
     double[][] g = new double[out.length][out[0].length];
     double value = loss.compute(out, ex.y(), ex.w(), g);
@@ -279,7 +338,31 @@ public final class Trainer {
         metric += ex.w()[i] * e * e;
       }
     }
-    return new double[] {value, loss.classification() ? metric / total : Math.sqrt(metric / total) * metricScale};
+    return new double[] {value * total, metric, total};
+  }
+
+  /** {loss, metric} from {@link #evaluationSums} (NaN without weight). */
+  static double[] finish(double[] sums, boolean classification, double metricScale) {
+    if (!(sums[2] > 0)) {
+      return new double[] {Double.NaN, Double.NaN};
+    }
+    return new double[] {sums[0] / sums[2], classification ? sums[1] / sums[2]
+        : Math.sqrt(sums[1] / sums[2]) * metricScale};
+  }
+
+  /** The network trained. */
+  public Network network() {
+    return net;
+  }
+
+  /** The factor applied to the reported RMSE. */
+  double metricScale() {
+    return metricScale;
+  }
+
+  /** The training settings. */
+  Settings settings() {
+    return settings;
   }
 
   private static void shuffle(int[] a, Random rng) {

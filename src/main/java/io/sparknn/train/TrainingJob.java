@@ -14,18 +14,14 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Everything one training task needs, as plain values: it turns the cached blocks into examples, holds out the
- * validation rows, builds the network, loss, optimizer and schedule, runs the {@link Trainer} and returns the
- * weights with the history. Regression targets are standardized for training and the output layer is rescaled
- * afterwards, so the returned network predicts in the label's units. Runs inside a Spark task; the estimators build
- * it from their params.
+ * Everything a fit's workers need, as plain values (shipped to the tasks): the architecture and the training
+ * params. It makes the {@link Worker}s — each turns its share of the cached blocks into examples, holds out its
+ * validation rows and builds its network, loss, optimizer and schedule — and the driver-side values: the initial
+ * state, the target scale, the model's weights. Regression targets are standardized for training and the output
+ * layer is rescaled afterwards ({@link #modelWeights}), so the model predicts in the label's units.
  */
 public final class TrainingJob implements Serializable {
   private static final long serialVersionUID = 1L;
-
-  /** What training returns to the driver: every parameter and state value (float) and the history. */
-  @DefaultSerializer(JavaSerializer.class) // Kryo cannot build records; Java serialization can
-  public record Result(float[] params, History history) implements Serializable {}
 
   /**
    * The training knobs of the neural params, one field per param (see {@code NeuralParams} for meanings).
@@ -64,19 +60,38 @@ public final class TrainingJob implements Serializable {
     this.config = config;
   }
 
-  /** Trains on all rows of {@code data}. */
-  public Result run(TrainingRows data) {
-    Config c = config;
-    Loss lossFn = Loss.parse(c.loss(), c.labelSmoothing());
-    boolean classification = lossFn.classification();
-    boolean[] validation = c.hasIndicator() ? data.validation : stratifiedHoldOut(data.label, classification);
-    double[] scale = classification ? new double[] {0, 1} : targetScale(data, validation);
-    Trainer.Examples train = examples(data, validation, false, classification, scale);
-    Trainer.Examples val = examples(data, validation, true, classification, scale);
-    if (train.rows() == 0) {
-      throw new IllegalArgumentException("no training rows left after holding out the validation rows");
+  /** The network's values plus the optimizer's moments. */
+  public int stateSize() {
+    return initialState().length;
+  }
+
+  /**
+   * The state every worker starts from: the network initialized from the seed (on the {@code jvm} engine, which
+   * the seed's draws do not depend on) and zero optimizer moments.
+   */
+  public float[] initialState() {
+    return trainer(architecture.build(Engine.jvm(), false, config.settings().seed()), 1).state();
+  }
+
+  /** For each network value, whether it is a trained weight (false for running statistics). */
+  public boolean[] trainableValues() {
+    Network net = architecture.build(Engine.jvm(), false, config.settings().seed());
+    boolean[] out = new boolean[net.size()];
+    int at = 0;
+    for (Layer.Param p : net.params()) {
+      java.util.Arrays.fill(out, at, at + p.value().size(), p.trainable());
+      at += p.value().size();
     }
-    Network net = architecture.build(Engine.of(c.engine()), false, c.settings().seed());
+    return out;
+  }
+
+  /** Number of network values in a state (the rest are optimizer moments). */
+  public int networkSize() {
+    return architecture.build(Engine.jvm(), false, config.settings().seed()).size();
+  }
+
+  private Trainer trainer(Network net, double metricScale) {
+    Config c = config;
     Optimizer opt = new Optimizer(c.optimizer(), c.momentum(), c.nesterov(), 0.9, 0.999, 1e-8, c.weightDecay(),
         c.l1(), c.l2(), c.clipValue(), c.clipNorm());
     boolean[] dense = new boolean[architecture.inputs()];
@@ -87,21 +102,138 @@ public final class TrainingJob implements Serializable {
     if (architecture.masked()) {
       dense[dense.length - 1] = false; // a sequence's length: mixup and noise leave it alone
     }
-    Trainer trainer = new Trainer(net, lossFn, opt, LearningRateSchedule.parse(c.schedule(), c.warmupSteps()),
-        c.settings()).augment(new Trainer.Augmentation(c.mixup(), c.inputNoise(), dense)).reportScale(scale[1]);
-    History history = trainer.fit(train, val.rows() == 0 ? null : val);
-    if (!classification) {
-      List<Layer.Param> p = net.params();
-      Matrix w = p.get(p.size() - 2).value();
-      Matrix b = p.get(p.size() - 1).value();
-      w.engine().affine(w, scale[1], 0, w);
-      b.engine().affine(b, scale[1], scale[0], b);
-    }
-    return new Result(net.toFloats(), history);
+    return new Trainer(net, Loss.parse(c.loss(), c.labelSmoothing()), opt, LearningRateSchedule.parse(c.schedule(),
+        c.warmupSteps()), c.settings()).augment(new Trainer.Augmentation(c.mixup(), c.inputNoise(), dense))
+        .reportScale(metricScale);
   }
 
-  /** Weighted mean and standard deviation of the training targets (std 1 when they are constant). */
-  private static double[] targetScale(TrainingRows d, boolean[] validation) {
+  /** Worker {@code index} of a fit, training on {@code data} (its share of the rows). */
+  public Worker worker(int index, TrainingRows data) {
+    return new Worker(index, data);
+  }
+
+  /**
+   * The best weights as the model keeps them: for regression, the output layer rescaled by the target's
+   * {@code scale} = {mean, standard deviation}, so the network predicts in the label's units.
+   */
+  public float[] modelWeights(float[] weights, double[] scale) {
+    if (classification()) {
+      return weights;
+    }
+    Network net = architecture.build(Engine.jvm(), false, config.settings().seed()).load(weights);
+    List<Layer.Param> p = net.params();
+    Matrix w = p.get(p.size() - 2).value();
+    Matrix b = p.get(p.size() - 1).value();
+    w.engine().affine(w, scale[1], 0, w);
+    b.engine().affine(b, scale[1], scale[0], b);
+    return net.toFloats();
+  }
+
+  /** True when the loss is a classification loss. */
+  public boolean classification() {
+    return Loss.parse(config.loss(), config.labelSmoothing()).classification();
+  }
+
+  /** The loop settings. */
+  public Trainer.Settings settings() {
+    return config.settings();
+  }
+
+  /** The {@code engine} param value (resolved in each task). */
+  public String engine() {
+    return config.engine();
+  }
+
+  /**
+   * What a checkpoint must match to be resumed by this fit: the architecture, every training param and the
+   * worker layout.
+   */
+  public String fingerprint(int workers, int syncEvery) {
+    StringBuilder b = new StringBuilder();
+    for (java.lang.reflect.RecordComponent c : Architecture.class.getRecordComponents()) {
+      try {
+        Object v = c.getAccessor().invoke(architecture);
+        b.append(c.getName()).append('=').append(v instanceof int[] a ? java.util.Arrays.toString(a)
+            : String.valueOf(v)).append(", ");
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    String c = config.toString().replaceAll("@[0-9a-f]+", "");
+    return b + c + ", workers=" + workers + ", syncEvery=" + syncEvery;
+  }
+
+  /**
+   * Training-target statistics {rows, weight, mean, M2} of two workers combined (Chan et al.'s parallel update);
+   * {@link #scale} turns them into {mean, standard deviation}.
+   */
+  public static double[] mergeStats(double[] a, double[] b) {
+    double w = a[1] + b[1];
+    if (w == 0) {
+      return new double[] {a[0] + b[0], 0, 0, 0};
+    }
+    double delta = b[2] - a[2];
+    return new double[] {a[0] + b[0], w, a[2] + delta * b[1] / w, a[3] + b[3] + delta * delta * a[1] * b[1] / w};
+  }
+
+  /** {mean, standard deviation} of merged target statistics ({0, 1} for classification; std 1 if constant). */
+  public double[] scale(double[] stats) {
+    if (classification()) {
+      return new double[] {0, 1};
+    }
+    double std = stats[1] > 0 ? Math.sqrt(stats[3] / stats[1]) : 0;
+    return new double[] {stats[2], std > 0 ? std : 1};
+  }
+
+  /**
+   * One worker of a fit, kept between rounds by the executor that runs it (a cache, never needed for
+   * correctness: every round hands it the whole state). Built from the worker's share of the rows: it holds out
+   * its validation rows (stratified within the share, seeded by worker), and builds its examples and trainer on
+   * the first round, on the engine of the task that runs it.
+   */
+  public final class Worker {
+    private final int index;
+    private final TrainingRows data;
+    private final boolean[] validation;
+    private Trainer trainer;
+    private Trainer.Examples train;
+    private Trainer.Examples val;
+
+    private Worker(int index, TrainingRows data) {
+      this.index = index;
+      this.data = data;
+      this.validation = config.hasIndicator() ? data.validation : stratifiedHoldOut(data.label, classification(),
+          index);
+    }
+
+    /** {training rows, training weight, weighted target mean, M2, validation rows} of this share. */
+    public double[] stats() {
+      double[] t = targetStats(data, validation);
+      int held = 0;
+      for (boolean v : validation) {
+        held += v ? 1 : 0;
+      }
+      return new double[] {data.rows() - held, t[0], t[1], t[2], held};
+    }
+
+    /** Runs a round from {@code state} with the fit's target {@code scale}, on {@code engine}. */
+    public FitLoop.RoundResult run(Trainer.Pass pass, boolean evaluate, float[] state, double[] scale,
+        Engine engine) {
+      if (trainer == null || trainer.network().engine() != engine) {
+        boolean classification = classification();
+        train = examples(data, validation, false, classification, scale);
+        val = examples(data, validation, true, classification, scale);
+        trainer = trainer(architecture.build(engine, false, config.settings().seed()), scale[1]);
+      }
+      trainer.load(state);
+      Trainer.Pass mine = new Trainer.Pass(index, pass.epoch(), pass.from(), pass.to(), pass.stepBase(),
+          pass.totalSteps(), pass.updates());
+      return trainer.round(train, val, mine, evaluate);
+    }
+  }
+
+  /** {weight, weighted mean, M2} of the training targets (West's weighted update). */
+  private static double[] targetStats(TrainingRows d, boolean[] validation) {
     double sw = 0;
     double mean = 0;
     double m2 = 0;
@@ -115,12 +247,11 @@ public final class TrainingJob implements Serializable {
       mean += delta * w / sw;
       m2 += w * delta * (d.label[i] - mean);
     }
-    double std = sw > 0 ? Math.sqrt(m2 / sw) : 0;
-    return new double[] {mean, std > 0 ? std : 1};
+    return new double[] {sw, mean, m2};
   }
 
   /** Per class (or over all rows for regression), a seeded random {@code validationFraction} of the rows. */
-  private boolean[] stratifiedHoldOut(double[] label, boolean classification) {
+  private boolean[] stratifiedHoldOut(double[] label, boolean classification, int worker) {
     boolean[] out = new boolean[label.length];
     if (config.validationFraction() <= 0) {
       return out;
@@ -129,7 +260,7 @@ public final class TrainingJob implements Serializable {
     for (int i = 0; i < label.length; i++) {
       groups.computeIfAbsent(classification ? label[i] : 0.0, k -> new ArrayList<>()).add(i);
     }
-    Random rng = new Random(config.settings().seed() ^ 0x5DEECE66DL);
+    Random rng = new Random(Trainer.seed(config.settings().seed() ^ 0x5DEECE66DL, worker, 0, 0));
     for (List<Integer> rows : groups.values()) {
       java.util.Collections.shuffle(rows, rng);
       long take = Math.round(rows.size() * config.validationFraction());

@@ -14,7 +14,7 @@ import org.apache.spark.sql.types.StructField;
  * to {@code inputShape[0]} steps and followed by its length (read by the network's sequence mask). Sequences may
  * be shorter than {@code inputShape[0]}, never longer, never empty.
  */
-final class FeatureReader implements Serializable {
+public final class FeatureReader implements Serializable {
   private final boolean sequence;
   private final boolean nested;
   private final boolean floats;
@@ -32,12 +32,12 @@ final class FeatureReader implements Serializable {
   }
 
   /** A reader of vectors of {@code size} values. */
-  static FeatureReader vector(int size) {
+  public static FeatureReader vector(int size) {
     return new FeatureReader(false, false, false, size, 0, 0);
   }
 
   /** True when the column type is a sequence column this reader takes. */
-  static boolean isSequence(DataType t) {
+  public static boolean isSequence(DataType t) {
     return t instanceof ArrayType a && (isReal(a.elementType())
         || a.elementType() instanceof ArrayType b && isReal(b.elementType()));
   }
@@ -47,7 +47,7 @@ final class FeatureReader implements Serializable {
   }
 
   /** A reader of the sequence column {@code f} for {@code inputShape} = [maxSteps, features]. */
-  static FeatureReader sequence(StructField f, int[] inputShape, String where) {
+  public static FeatureReader sequence(StructField f, int[] inputShape, String where) {
     if (inputShape.length != 2) {
       throw new IllegalArgumentException(where + " is a sequence column (" + f.dataType().simpleString() + "); set"
           + " inputShape to [maxSteps, features] to say how long sequences may be and how many values a step has");
@@ -60,12 +60,12 @@ final class FeatureReader implements Serializable {
   }
 
   /** True for a sequence column (rows end with their length). */
-  boolean sequence() {
+  public boolean sequence() {
     return sequence;
   }
 
   /** Values per row. */
-  int width() {
+  public int width() {
     return size;
   }
 
@@ -73,7 +73,7 @@ final class FeatureReader implements Serializable {
    * Copies column {@code i} of {@code r} into {@code dst[at .. at + width())}; returns null, or what is wrong
    * (null value, wrong size, NaN, a sequence that is empty, too long or has a step of another width).
    */
-  String copy(InternalRow r, int i, float[] dst, int at) {
+  public String copy(InternalRow r, int i, float[] dst, int at) {
     if (!sequence) {
       return Rows.copyVector(r, i, size, dst, at);
     }

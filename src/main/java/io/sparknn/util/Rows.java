@@ -29,7 +29,7 @@ public final class Rows {
    * {@link TrainingRows} block per partition. Null or non-finite features, labels or weights, negative weights and
    * vectors of another size fail with a message starting with the given column descriptions.
    */
-  static JavaRDD<TrainingRows> trainingBlocks(Dataset<?> df, FeatureReader reader, String[] where) {
+  public static JavaRDD<TrainingRows> trainingBlocks(Dataset<?> df, FeatureReader reader, String[] where) {
     int features = reader.width();
     return internal(df).mapPartitions(it -> {
       float[] x = new float[1024 * features];

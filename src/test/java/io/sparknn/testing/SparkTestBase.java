@@ -28,10 +28,15 @@ public abstract class SparkTestBase {
   protected SparkSession spark;
   protected Path tmp;
 
+  /** The master URL of the class's session (local[2]; local[2,2] retries a failed task once). */
+  protected String master() {
+    return "local[2]";
+  }
+
   @BeforeAll
   void startSpark() throws IOException {
     spark = SparkSession.builder()
-        .master("local[2]")
+        .master(master())
         .appName(getClass().getSimpleName())
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "2")

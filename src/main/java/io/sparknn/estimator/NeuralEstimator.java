@@ -1,9 +1,12 @@
-package io.sparknn.util;
+package io.sparknn.estimator;
 
 import static io.sparknn.util.SchemaChecks.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.sparknn.nn.Architecture;
+import io.sparknn.util.SchemaChecks;
+import io.sparknn.util.FeatureReader;
+import io.sparknn.util.Rows;
 import io.sparknn.nn.LayerStack;
 import io.sparknn.nn.Shape;
 import io.sparknn.nn.Loss;
@@ -177,6 +180,31 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
     return setParam("numHeads", v);
   }
 
+  /** Sets the number of Spark tasks that train in parallel (default 1). */
+  public E setNumWorkers(int v) {
+    return setParam("numWorkers", v);
+  }
+
+  /** Sets the steps between two synchronisations of the workers (default 0 = auto: max(8, steps per epoch / 8)). */
+  public E setSyncEvery(int v) {
+    return setParam("syncEvery", v);
+  }
+
+  /** Sets the checkpoint directory (default empty = the SparkContext's checkpoint directory, if set). */
+  public E setCheckpointDir(String v) {
+    return setParam("checkpointDir", v);
+  }
+
+  /** Sets the epochs between checkpoints (default 10; -1 = none). */
+  public E setCheckpointInterval(int v) {
+    return setParam("checkpointInterval", v);
+  }
+
+  /** Sets the checkpoint directory or file an interrupted fit continues from (default empty = start afresh). */
+  public E setResumeFrom(String v) {
+    return setParam("resumeFrom", v);
+  }
+
   /** Sets the seed (default 42). */
   public E setSeed(long v) {
     return setParam("seed", v);
@@ -191,6 +219,7 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
           + String.join(", ", classification() ? Loss.CLASSIFICATION : Loss.REGRESSION) + ".");
     }
     String where = SchemaChecks.where(this, "featuresCol") + ": column '" + getFeaturesCol() + "'";
+    TrainingDispatch.checkSlots(this, dataset.sparkSession().sparkContext());
     StructField field = dataset.schema().apply(getFeaturesCol());
     boolean sequences = FeatureReader.isSequence(field.dataType());
     FeatureReader reader = sequences ? FeatureReader.sequence(field, getInputShape(), where)
@@ -207,7 +236,9 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
         w.isEmpty() ? lit(1.0) : col(w).cast("double"), v.isEmpty() ? lit(false) : col(v)};
     String[] names = {where, SchemaChecks.where(this, "labelCol") + ": column '" + getLabelCol() + "'",
         SchemaChecks.where(this, "weightCol") + ": column '" + w + "'"};
-    JavaRDD<TrainingRows> blocks = Rows.trainingBlocks(dataset.select(cols), reader, names)
+    int workers = getNumWorkers();
+    Dataset<?> selected = workers > 1 ? dataset.select(cols).repartition(workers) : dataset.select(cols);
+    JavaRDD<TrainingRows> blocks = Rows.trainingBlocks(selected, reader, names)
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       double[] stats = blockStats(blocks, d, nominal);
@@ -222,9 +253,9 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
           getLrSchedule(), getWarmupSteps(), new Trainer.Settings(getBatchSize(), getMaxEpochs(), getLearningRate(),
           getPatience(), getMinDelta(), getSeed()), getValidationFraction(), !v.isEmpty(), getMixup(),
           getInputNoise(), getEngine()));
-      TrainingJob.Result result = blocks.coalesce(1)
-          .mapPartitions(it -> List.of(job.run(TrainingRows.concat(it, d))).iterator()).collect().get(0);
-      return copyValues(model(uid, arch, result.params(), result.history()), ParamMap.empty()).setParent(this);
+      TrainingDispatch.Fitted result = new TrainingDispatch(this, job, workers == 1 ? blocks.coalesce(1) : blocks, d)
+          .run();
+      return copyValues(model(uid, arch, result.weights(), result.history()), ParamMap.empty()).setParent(this);
     } finally {
       blocks.unpersist(false);
     }

@@ -1,6 +1,10 @@
-package io.sparknn.util;
+package io.sparknn.estimator;
 
 import io.sparknn.nn.Architecture;
+import io.sparknn.util.SchemaChecks;
+import io.sparknn.util.FeatureReader;
+import io.sparknn.util.Rows;
+import io.sparknn.util.Persistence;
 import io.sparknn.nn.Engine;
 import io.sparknn.nn.Network;
 import io.sparknn.param.NeuralParams;

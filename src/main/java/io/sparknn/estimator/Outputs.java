@@ -1,4 +1,4 @@
-package io.sparknn.util;
+package io.sparknn.estimator;
 
 import io.sparknn.nn.Loss;
 import org.apache.spark.sql.catalyst.InternalRow;

@@ -1,0 +1,303 @@
+package io.sparknn.estimator;
+
+import io.sparknn.train.Checkpoint;
+import io.sparknn.train.FitLoop;
+import io.sparknn.train.History;
+import io.sparknn.train.TaskResources;
+import io.sparknn.train.Trainer;
+import io.sparknn.train.TrainingJob;
+import io.sparknn.train.TrainingRows;
+import io.sparknn.util.SchemaChecks;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.ref.SoftReference;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiPredicate;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How a fit runs on Spark: the {@link FitLoop} on the driver, and its workers as Spark tasks — one per share of the
+ * cached training blocks (the blocks are never collected and never all in one task when {@code numWorkers > 1}).
+ * Every round is one ordinary Spark job: the state is broadcast, each task trains its share for the round's steps
+ * and returns its state, and the states are averaged by {@code reduce}. A failed task is retried by Spark from the
+ * round's broadcast state, and a lost executor only makes a round wait for a free slot, so a fit survives what
+ * Spark survives; checkpoints ({@code checkpointDir}, {@code checkpointInterval}) outlive the driver.
+ */
+public final class TrainingDispatch {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainingDispatch.class);
+  /** Workers kept by executors between rounds: a cache only, rebuilt from the cached blocks when missing. */
+  private static final Map<String, SoftReference<TrainingJob.Worker>> WORKERS = new ConcurrentHashMap<>();
+  /** Seconds to wait for executors to register before the slot check fails. */
+  private static final long SLOT_WAIT_SECONDS = 30;
+
+  /**
+   * Fault injection for tests: when set, a worker task fails when it accepts the task's round (with the worker
+   * index filled in) and attempt number. Null in normal use.
+   */
+  public static volatile BiPredicate<Trainer.Pass, Integer> faultInjection;
+
+  /** The fitted weights and history. */
+  public record Fitted(float[] weights, History history) {}
+
+  private final NeuralEstimator<?, ?> stage;
+  private final TrainingJob job;
+  private final JavaRDD<TrainingRows> shares;
+  private final int features;
+  private final String fitId = UUID.randomUUID().toString();
+
+  /** A fit of {@code job} by {@code stage} over {@code shares} (one partition per worker). */
+  TrainingDispatch(NeuralEstimator<?, ?> stage, TrainingJob job, JavaRDD<TrainingRows> shares, int features) {
+    this.stage = stage;
+    this.job = job;
+    this.shares = shares;
+    this.features = features;
+  }
+
+  /**
+   * Fails fast when the cluster cannot run {@code numWorkers} tasks at once (waiting up to 30 s for executors to
+   * register), naming the slots there are and the settings to change.
+   */
+  static void checkSlots(NeuralEstimator<?, ?> stage, SparkContext sc) {
+    int workers = stage.getNumWorkers();
+    if (workers == 1) {
+      return;
+    }
+    long deadline = System.nanoTime() + SLOT_WAIT_SECONDS * 1_000_000_000L;
+    int slots = slots(sc);
+    while (slots < workers && System.nanoTime() < deadline && !sc.isLocal()) {
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      slots = slots(sc);
+    }
+    if (slots < workers) {
+      throw new IllegalArgumentException(SchemaChecks.where(stage, "numWorkers") + ": " + workers + " workers"
+          + " train at once, but this Spark application offers " + slots + " concurrent task slot(s) (master "
+          + sc.master() + ", spark.task.cpus=" + sc.getConf().get("spark.task.cpus", "1") + "). Set numWorkers <= "
+          + slots + ", or give the application more cores (executors x spark.executor.cores, spark.cores.max, or"
+          + " local[n]).");
+    }
+  }
+
+  /** Task slots of the application's default resource profile (Spark's own count, as barrier stages use it). */
+  static int slots(SparkContext sc) {
+    return sc.maxNumConcurrentTasks(sc.resourceProfileManager().defaultResourceProfile());
+  }
+
+  /** Runs the fit; the model's weights and history. */
+  Fitted run() {
+    SparkContext sc = shares.context();
+    int workers = shares.getNumPartitions();
+    Spark spark = new Spark(JavaSparkContext.fromSparkContext(sc), job, shares, features, fitId);
+    Checkpoints checkpoints = checkpoints(sc);
+    Checkpoint resume = resume(sc);
+    String fingerprint = job.fingerprint(workers, stage.getSyncEvery());
+    try {
+      FitLoop.Result r = new FitLoop(job.settings(), job.classification(), job.networkSize(),
+          stage.getSyncEvery(), checkpoints).fingerprint(fingerprint).trainable(job.trainableValues()).run(spark, job.initialState(), resume);
+      if (checkpoints != null) {
+        checkpoints.delete();
+      }
+      return new Fitted(job.modelWeights(r.weights(), spark.scale), r.history());
+    } finally {
+      spark.release();
+    }
+  }
+
+  private Checkpoints checkpoints(SparkContext sc) {
+    String dir = stage.getCheckpointDir().isEmpty() && sc.getCheckpointDir().isDefined()
+        ? sc.getCheckpointDir().get() : stage.getCheckpointDir();
+    if (dir.isEmpty() || stage.getCheckpointInterval() < 0) {
+      return null;
+    }
+    Path path = new Path(new Path(dir), stage.uid() + "-" + fitId.substring(0, 8));
+    LOG.info("{}: checkpoints every {} epoch(s) go to {}; an interrupted fit continues with resumeFrom={}",
+        stage.uid(), stage.getCheckpointInterval(), path, path);
+    return new Checkpoints(sc, path, stage.getCheckpointInterval());
+  }
+
+  private Checkpoint resume(SparkContext sc) {
+    String from = stage.getResumeFrom();
+    if (from.isEmpty()) {
+      return null;
+    }
+    String where = SchemaChecks.where(stage, "resumeFrom") + ": '" + from + "'";
+    try {
+      Path path = new Path(from);
+      FileSystem fs = path.getFileSystem(sc.hadoopConfiguration());
+      if (!fs.exists(path)) {
+        throw new IllegalArgumentException(where + " does not exist");
+      }
+      if (fs.getFileStatus(path).isDirectory()) {
+        FileStatus[] files = fs.listStatus(path, p -> p.getName().endsWith(".ckpt"));
+        if (files.length == 0) {
+          throw new IllegalArgumentException(where + " holds no checkpoint (*.ckpt); the interrupted fit wrote"
+              + " none before it stopped (checkpointInterval " + stage.getCheckpointInterval() + ")");
+        }
+        path = Arrays.stream(files).map(FileStatus::getPath).max((a, b) -> a.getName().compareTo(b.getName()))
+            .orElseThrow();
+      }
+      try (InputStream in = fs.open(path)) {
+        Checkpoint c = Checkpoint.read(in, path.toString());
+        LOG.info("{}: resuming from {} (epoch {})", stage.uid(), path, c.epoch());
+        return c;
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Checkpoint files {@code epoch-NNNNNN.ckpt} in one directory per fit; the latest is kept. */
+  private static final class Checkpoints implements FitLoop.Checkpoints {
+    private final SparkContext sc;
+    private final Path dir;
+    private final int interval;
+
+    Checkpoints(SparkContext sc, Path dir, int interval) {
+      this.sc = sc;
+      this.dir = dir;
+      this.interval = interval;
+    }
+
+    @Override
+    public int interval() {
+      return interval;
+    }
+
+    @Override
+    public void save(Checkpoint c) {
+      Path file = new Path(dir, String.format(Locale.ROOT, "epoch-%06d.ckpt", c.epoch()));
+      Path tmp = new Path(dir, "." + file.getName() + ".tmp");
+      try {
+        FileSystem fs = dir.getFileSystem(sc.hadoopConfiguration());
+        try (OutputStream out = fs.create(tmp, true)) {
+          c.write(out);
+        }
+        if (!fs.rename(tmp, file)) {
+          throw new IOException("cannot rename " + tmp + " to " + file);
+        }
+        for (FileStatus f : fs.listStatus(dir, p -> p.getName().endsWith(".ckpt") && !p.equals(file)
+            && !p.getName().equals(file.getName()))) {
+          fs.delete(f.getPath(), false);
+        }
+        LOG.info("checkpoint written: {}", file);
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot write the checkpoint " + file + ": " + e.getMessage()
+            + "; check checkpointDir", e);
+      }
+    }
+
+    void delete() {
+      try {
+        dir.getFileSystem(sc.hadoopConfiguration()).delete(dir, true);
+      } catch (IOException e) {
+        LOG.warn("cannot delete the finished fit's checkpoints in {}: {}", dir, e.toString());
+      }
+    }
+  }
+
+  /** The workers as Spark tasks over the shares' partitions. */
+  private static final class Spark implements FitLoop.Workers {
+    private final JavaSparkContext sc;
+    private final TrainingJob job;
+    private final JavaRDD<TrainingRows> shares;
+    private final int features;
+    private final String fitId;
+    private double[] scale = {0, 1};
+
+    Spark(JavaSparkContext sc, TrainingJob job, JavaRDD<TrainingRows> shares, int features, String fitId) {
+      this.sc = sc;
+      this.job = job;
+      this.shares = shares;
+      this.features = features;
+      this.fitId = fitId;
+    }
+
+    @Override
+    public FitLoop.Shares prepare() {
+      TrainingJob job = this.job;
+      String fitId = this.fitId;
+      int features = this.features;
+      sc.setJobDescription("sparknn fit: prepare " + shares.getNumPartitions() + " worker(s)");
+      List<double[]> stats = shares.mapPartitionsWithIndex((i, it) -> List.of(worker(fitId, job, i, it, features)
+          .stats()).iterator(), false).collect();
+      double[] merged = stats.stream().map(s -> new double[] {s[0], s[1], s[2], s[3]})
+          .reduce(TrainingJob::mergeStats).orElseThrow();
+      scale = job.scale(merged);
+      return new FitLoop.Shares(stats.stream().mapToInt(s -> (int) s[0]).toArray(),
+          stats.stream().mapToInt(s -> (int) s[4]).toArray());
+    }
+
+    @Override
+    public FitLoop.RoundResult run(Trainer.Pass pass, boolean evaluate, float[] state) {
+      TrainingJob job = this.job;
+      String fitId = this.fitId;
+      int features = this.features;
+      double[] scale = this.scale;
+      Broadcast<float[]> b = sc.broadcast(state);
+      sc.setJobDescription(String.format(Locale.ROOT, "sparknn fit: epoch %d, steps %d-%d%s", pass.epoch(),
+          pass.from(), pass.to(), evaluate ? ", validation" : ""));
+      try {
+        return shares.mapPartitionsWithIndex((i, it) -> {
+          TaskResources.Binding binding = TaskResources.bind(job.engine());
+          BiPredicate<Trainer.Pass, Integer> fault = faultInjection;
+          if (fault != null && fault.test(new Trainer.Pass(i, pass.epoch(), pass.from(), pass.to(), 0, 0, 0),
+              org.apache.spark.TaskContext.get().attemptNumber())) {
+            throw new IllegalStateException("injected fault: worker " + i + ", epoch " + pass.epoch());
+          }
+          return List.of(worker(fitId, job, i, it, features).run(pass, evaluate, b.value(), scale,
+              binding.engine())).iterator();
+        }, false).reduce(FitLoop.RoundResult::merge);
+      } finally {
+        b.destroy(false);
+      }
+    }
+
+    @Override
+    public double metricScale() {
+      return scale[1];
+    }
+
+    /** Drops the executors' cached workers of this fit (best effort; the cache holds soft references). */
+    void release() {
+      String fitId = this.fitId;
+      sc.setJobDescription("sparknn fit: release workers");
+      try {
+        shares.foreachPartition(it -> WORKERS.keySet().removeIf(k -> k.startsWith(fitId)));
+        WORKERS.keySet().removeIf(k -> k.startsWith(fitId));
+      } finally {
+        sc.setJobDescription(null);
+      }
+    }
+  }
+
+  /** The cached worker {@code i} of a fit, or a new one built from its share. */
+  private static TrainingJob.Worker worker(String fitId, TrainingJob job, int i, java.util.Iterator<TrainingRows> it,
+      int features) {
+    String key = fitId + "/" + i;
+    SoftReference<TrainingJob.Worker> ref = WORKERS.get(key);
+    TrainingJob.Worker w = ref == null ? null : ref.get();
+    if (w == null) {
+      w = job.worker(i, TrainingRows.concat(it, features));
+      WORKERS.put(key, new SoftReference<>(w));
+    }
+    return w;
+  }
+}

@@ -1,0 +1,62 @@
+package io.sparknn.train;
+
+import io.sparknn.nn.Engine;
+import java.util.Map;
+import org.apache.spark.TaskContext;
+import org.apache.spark.resource.ResourceInformation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Binds the work of a Spark task to what Spark gave the task: the engines use {@code spark.task.cpus} native
+ * threads, and a task with a Spark-assigned GPU ({@code TaskContext.resources().get("gpu")}) runs ND4J on that
+ * device. Outside a task (the driver, tests) nothing is changed. Every training and scoring task calls
+ * {@link #bind} before it builds a network.
+ */
+public final class TaskResources {
+  private static final Logger LOG = LoggerFactory.getLogger(TaskResources.class);
+
+  private TaskResources() {}
+
+  /**
+   * What a task was bound to: its engine, its threads and the GPU address Spark assigned (null when none).
+   *
+   * @param engine the engine the task uses
+   * @param threads native threads
+   * @param gpu the Spark GPU address, or null
+   * @param device the CUDA device ND4J runs on, or −1 on the CPU
+   */
+  public record Binding(Engine engine, int threads, String gpu, int device) {}
+
+  /** Binds the current task (if any) and returns the engine for the {@code engine} param value. */
+  public static Binding bind(String engine) {
+    TaskContext task = TaskContext.get();
+    if (task == null) {
+      return new Binding(Engine.of(engine), 0, null, -1);
+    }
+    int cpus = Math.max(1, task.cpus());
+    Engine.threads(cpus);
+    Map<String, ResourceInformation> resources = task.resourcesJMap();
+    ResourceInformation gpus = resources == null ? null : resources.get("gpu");
+    String gpu = gpus == null || gpus.addresses().length == 0 ? null : gpus.addresses()[0];
+    int device = -1;
+    Engine e = Engine.of(engine);
+    if (gpu != null && e.name().equals("nd4j")) {
+      try {
+        int d = Integer.parseInt(gpu.trim());
+        device = Engine.bindDevice(d) ? d : -1;
+      } catch (NumberFormatException ex) {
+        LOG.warn("Spark assigned GPU address '{}', which is not a CUDA device index; ND4J keeps its default"
+            + " device", gpu);
+      }
+    }
+    if (gpu != null && device < 0) {
+      LOG.warn("task {} of stage {}: Spark assigned GPU '{}' but the {} engine runs on the CPU (ND4J's CUDA backend"
+          + " is not active: build with -Pcuda and set engine auto or nd4j)", task.partitionId(), task.stageId(), gpu,
+          e.name());
+    }
+    LOG.info("task {} of stage {}: {} engine, {} thread(s), {}", task.partitionId(), task.stageId(), e.name(), cpus,
+        device >= 0 ? "CUDA device " + device + " (Spark GPU address '" + gpu + "')" : "CPU");
+    return new Binding(e, cpus, gpu, device);
+  }
+}
