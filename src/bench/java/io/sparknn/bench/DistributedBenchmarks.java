@@ -97,19 +97,24 @@ final class DistributedBenchmarks {
     int floats = STATE;
     int n = 200;
     JavaRDD<Integer> two = sc.parallelize(List.of(0, 1), 2);
-    List<Double> ms = two.barrier().mapPartitions(it -> {
-      BarrierTaskContext ctx = BarrierTaskContext.get();
-      java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * floats);
-      String message = Base64.getEncoder().encodeToString(b.array());
-      for (int i = 0; i < 20; i++) {
-        ctx.allGather(message);
-      }
-      long t0 = System.nanoTime();
-      for (int i = 0; i < n; i++) {
-        ctx.allGather(message);
-      }
-      return List.of((System.nanoTime() - t0) / 1e6 / n).iterator();
-    }).collect();
+    scala.Function1<scala.collection.Iterator<Integer>, scala.collection.Iterator<Double>> gather =
+        (scala.Function1<scala.collection.Iterator<Integer>, scala.collection.Iterator<Double>>
+            & java.io.Serializable) it -> {
+          BarrierTaskContext ctx = BarrierTaskContext.get();
+          String message = Base64.getEncoder().encodeToString(new byte[4 * floats]);
+          for (int i = 0; i < 20; i++) {
+            ctx.allGather(message);
+          }
+          long t0 = System.nanoTime();
+          for (int i = 0; i < n; i++) {
+            ctx.allGather(message);
+          }
+          double each = (System.nanoTime() - t0) / 1e6 / n;
+          return scala.jdk.javaapi.CollectionConverters.asScala(List.of(each).iterator());
+        };
+    List<Double> ms = new JavaRDD<>(two.rdd().barrier().mapPartitions(gather, false,
+        scala.reflect.ClassTag$.MODULE$.apply(Double.class)), scala.reflect.ClassTag$.MODULE$.apply(Double.class))
+        .collect();
     bench.note(String.format(Locale.ROOT, "per-step alternative: BarrierTaskContext.allGather of the same state"
         + " (base64, %,d chars) between 2 barrier tasks: %.2f ms per call (mean of %d after 20 warm-up calls)",
         4 * floats * 4 / 3, ms.stream().mapToDouble(Double::doubleValue).max().orElseThrow(), n));
