@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class TaskResources {
   private static final Logger LOG = LoggerFactory.getLogger(TaskResources.class);
+  private static final java.util.Set<String> SEEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private TaskResources() {}
 
@@ -55,8 +56,13 @@ public final class TaskResources {
           + " is not active: build with -Pcuda and set engine auto or nd4j)", task.partitionId(), task.stageId(), gpu,
           e.name());
     }
-    LOG.info("task {} of stage {}: {} engine, {} thread(s), {}", task.partitionId(), task.stageId(), e.name(), cpus,
-        device >= 0 ? "CUDA device " + device + " (Spark GPU address '" + gpu + "')" : "CPU");
+    String what = e.name() + " engine, " + cpus + " thread(s), " + (device >= 0 ? "CUDA device " + device
+        + " (Spark GPU address '" + gpu + "')" : "CPU");
+    if (SEEN.add(what)) { // once per executor and binding at INFO; every task at DEBUG
+      LOG.info("task {} of stage {}: {}", task.partitionId(), task.stageId(), what);
+    } else {
+      LOG.debug("task {} of stage {}: {}", task.partitionId(), task.stageId(), what);
+    }
     return new Binding(e, cpus, gpu, device);
   }
 }
