@@ -2,20 +2,14 @@ package io.sparknn.bench;
 
 import io.sparknn.classification.NeuralClassificationModel;
 import io.sparknn.classification.NeuralClassifier;
-import java.util.Base64;
-import java.util.List;
 import java.util.Locale;
-import org.apache.spark.BarrierTaskContext;
-import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * Data-parallel training on this machine's two cores: time to the 0.97 target with 2 workers against 1 worker and
- * against MLlib (same data, same run), the cost of one synchronisation round, rows/s per worker, and the latency of
- * the per-step alternative (a barrier stage's {@code allGather} of the same state).
+ * against MLlib (same data, same run), the cost of one synchronisation round and rows/s per worker.
  */
 final class DistributedBenchmarks {
   /** Values in the 20-64-64-3 network's state: weights, then Adam's two moments. */
@@ -62,7 +56,6 @@ final class DistributedBenchmarks {
         + " %,.0f each", rows / one1.summary().epochs().get(0).seconds(),
         rows / 2.0 / two2.summary().epochs().get(0).seconds()));
     rounds(spark, bench);
-    allGather(spark, bench);
     train.unpersist();
     test.unpersist();
   }
@@ -89,34 +82,5 @@ final class DistributedBenchmarks {
         + " the 20-64-64-3 state, %,d floats): %.1f ms (best of 3: %.3f s with 20 rounds, %.3f s with 2)", STATE,
         1000 * (best1 - best0) / extra, best1, best0));
     small.unpersist();
-  }
-
-  /** Milliseconds per {@code BarrierTaskContext.allGather} of the same state between 2 barrier tasks. */
-  static void allGather(SparkSession spark, Bench bench) {
-    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    int floats = STATE;
-    int n = 200;
-    JavaRDD<Integer> two = sc.parallelize(List.of(0, 1), 2);
-    scala.Function1<scala.collection.Iterator<Integer>, scala.collection.Iterator<Double>> gather =
-        (scala.Function1<scala.collection.Iterator<Integer>, scala.collection.Iterator<Double>>
-            & java.io.Serializable) it -> {
-          BarrierTaskContext ctx = BarrierTaskContext.get();
-          String message = Base64.getEncoder().encodeToString(new byte[4 * floats]);
-          for (int i = 0; i < 20; i++) {
-            ctx.allGather(message);
-          }
-          long t0 = System.nanoTime();
-          for (int i = 0; i < n; i++) {
-            ctx.allGather(message);
-          }
-          double each = (System.nanoTime() - t0) / 1e6 / n;
-          return scala.jdk.javaapi.CollectionConverters.asScala(List.of(each).iterator());
-        };
-    List<Double> ms = new JavaRDD<>(two.rdd().barrier().mapPartitions(gather, false,
-        scala.reflect.ClassTag$.MODULE$.apply(Double.class)), scala.reflect.ClassTag$.MODULE$.apply(Double.class))
-        .collect();
-    bench.note(String.format(Locale.ROOT, "per-step alternative: BarrierTaskContext.allGather of the same state"
-        + " (base64, %,d chars) between 2 barrier tasks: %.2f ms per call (mean of %d after 20 warm-up calls)",
-        4 * floats * 4 / 3, ms.stream().mapToDouble(Double::doubleValue).max().orElseThrow(), n));
   }
 }
