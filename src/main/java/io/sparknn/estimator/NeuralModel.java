@@ -5,7 +5,7 @@ import io.sparknn.util.SchemaChecks;
 import io.sparknn.util.FeatureReader;
 import io.sparknn.util.Rows;
 import io.sparknn.util.Persistence;
-import io.sparknn.nn.Engine;
+import io.sparknn.train.TaskResources;
 import io.sparknn.nn.Network;
 import io.sparknn.param.NeuralParams;
 import io.sparknn.param.SharedParams;
@@ -36,7 +36,8 @@ import org.apache.spark.sql.types.StructType;
  * What the fitted neural models share: the {@link Architecture}, the float weights, the training {@link History},
  * batched scoring and persistence. {@code transform} runs {@code mapPartitions} over batches on the model's
  * {@code engine} (4,096 rows on {@code jvm}; on {@code nd4j} 4 M input values, 4,096–65,536 rows, so a GPU gets
- * large launches) with the weights broadcast once; rows with null, NaN or infinite features, a vector
+ * large launches) with the weights broadcast once; each task first binds its engine to {@code spark.task.cpus}
+ * threads and to the GPU Spark assigned it ({@link TaskResources}); rows with null, NaN or infinite features, a vector
  * of the wrong size or an invalid category index follow {@code handleInvalid}.
  *
  * @param <M> the concrete model type
@@ -187,7 +188,7 @@ public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> imp
     }
 
     Iterator<InternalRow> score(Iterator<InternalRow> rows) {
-      Network net = arch.build(Engine.of(engine), false, 0).load(weights.value());
+      Network net = arch.build(TaskResources.bind(engine).engine(), false, 0).load(weights.value());
       return new Iterator<>() {
         private Iterator<InternalRow> batch = java.util.Collections.emptyIterator();
 

@@ -193,7 +193,7 @@ public final class TrainingDispatch {
         if (!fs.rename(tmp, file)) {
           throw new IOException("cannot rename " + tmp + " to " + file);
         }
-        for (FileStatus f : fs.listStatus(dir, p -> p.getName().endsWith(".ckpt") && !p.equals(file)
+        for (FileStatus f : fs.listStatus(dir, p -> p.getName().endsWith(".ckpt")
             && !p.getName().equals(file.getName()))) {
           fs.delete(f.getPath(), false);
         }
@@ -295,6 +295,8 @@ public final class TrainingDispatch {
     SoftReference<TrainingJob.Worker> ref = WORKERS.get(key);
     TrainingJob.Worker w = ref == null ? null : ref.get();
     if (w == null) {
+      // first round of this fit on this executor, or the cache was dropped (memory pressure, a lost executor)
+      LOG.debug("building training worker {} of fit {} from its cached share", i, fitId);
       w = job.worker(i, TrainingRows.concat(it, features));
       WORKERS.put(key, new SoftReference<>(w));
     }

@@ -51,15 +51,16 @@ public final class TaskResources {
             + " device", gpu);
       }
     }
-    if (gpu != null && device < 0) {
-      LOG.warn("task {} of stage {}: Spark assigned GPU '{}' but the {} engine runs on the CPU (ND4J's CUDA backend"
-          + " is not active: build with -Pcuda and set engine auto or nd4j)", task.partitionId(), task.stageId(), gpu,
-          e.name());
-    }
     String what = e.name() + " engine, " + cpus + " thread(s), " + (device >= 0 ? "CUDA device " + device
-        + " (Spark GPU address '" + gpu + "')" : "CPU");
-    if (SEEN.add(what)) { // once per executor and binding at INFO; every task at DEBUG
-      LOG.info("task {} of stage {}: {}", task.partitionId(), task.stageId(), what);
+        + " (Spark GPU address '" + gpu + "')" : "CPU" + (gpu == null ? "" : " (Spark GPU address '" + gpu + "')"));
+    if (SEEN.add(what)) { // once per executor and binding at INFO (WARN for an unused GPU); every task at DEBUG
+      if (gpu != null && device < 0) {
+        LOG.warn("task {} of stage {}: {}: Spark assigned a GPU but the {} engine runs on the CPU (ND4J's CUDA"
+            + " backend is not active: build with -Pcuda and set engine auto or nd4j)", task.partitionId(),
+            task.stageId(), what, e.name());
+      } else {
+        LOG.info("task {} of stage {}: {}", task.partitionId(), task.stageId(), what);
+      }
     } else {
       LOG.debug("task {} of stage {}: {}", task.partitionId(), task.stageId(), what);
     }

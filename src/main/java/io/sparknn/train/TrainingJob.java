@@ -53,6 +53,8 @@ public final class TrainingJob implements Serializable {
 
   private final Architecture architecture;
   private final Config config;
+  /** The network as the seed initializes it, built once on the driver (not shipped: tasks build their own). */
+  private transient Network seeded;
 
   /** A job training {@code architecture} as {@code config} says. */
   public TrainingJob(Architecture architecture, Config config) {
@@ -70,12 +72,20 @@ public final class TrainingJob implements Serializable {
    * the seed's draws do not depend on) and zero optimizer moments.
    */
   public float[] initialState() {
-    return trainer(architecture.build(Engine.jvm(), false, config.settings().seed()), 1).state();
+    return trainer(seeded(), 1).state();
+  }
+
+  /** The seed's network on the {@code jvm} engine, read only (its values are copied out, never trained). */
+  private Network seeded() {
+    if (seeded == null) {
+      seeded = architecture.build(Engine.jvm(), false, config.settings().seed());
+    }
+    return seeded;
   }
 
   /** For each network value, whether it is a trained weight (false for running statistics). */
   public boolean[] trainableValues() {
-    Network net = architecture.build(Engine.jvm(), false, config.settings().seed());
+    Network net = seeded();
     boolean[] out = new boolean[net.size()];
     int at = 0;
     for (Layer.Param p : net.params()) {
@@ -87,7 +97,7 @@ public final class TrainingJob implements Serializable {
 
   /** Number of network values in a state (the rest are optimizer moments). */
   public int networkSize() {
-    return architecture.build(Engine.jvm(), false, config.settings().seed()).size();
+    return seeded().size();
   }
 
   private Trainer trainer(Network net, double metricScale) {

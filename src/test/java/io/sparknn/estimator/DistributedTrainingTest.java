@@ -9,29 +9,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sparknn.classification.NeuralClassificationModel;
 import io.sparknn.classification.NeuralClassifier;
 import io.sparknn.evaluation.MetricsEvaluator;
-import io.sparknn.feature.CategoricalEncoder;
-import io.sparknn.feature.Standardizer;
-import io.sparknn.feature.StratifiedSplitter;
 import io.sparknn.regression.NeuralRegressionModel;
 import io.sparknn.regression.NeuralRegressor;
+import io.sparknn.testing.BundledData;
+import io.sparknn.testing.JobCounter;
 import io.sparknn.testing.SparkTestBase;
 import io.sparknn.train.Checkpoint;
 import io.sparknn.train.TaskResources;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.apache.spark.ml.Pipeline;
-import org.apache.spark.ml.PipelineModel;
-import org.apache.spark.ml.PipelineStage;
-import org.apache.spark.ml.feature.StringIndexer;
 import org.apache.spark.ml.feature.VectorAssembler;
-import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerJobStart;
-import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.AfterEach;
@@ -49,43 +39,14 @@ class DistributedTrainingTest extends SparkTestBase {
     TrainingDispatch.faultInjection = null;
   }
 
-  /** A bundled CSV split 80/20 (stratified, seed 42) and encoded: train and test with features and label. */
-  private Dataset<Row>[] prepared(String file, String label, String positive, String... categorical) {
-    Dataset<Row> raw = spark.read().option("header", "true").option("inferSchema", "true")
-        .csv("examples/data/" + file);
-    raw = raw.toDF(Arrays.stream(raw.columns()).map(c -> c.replace('.', '_')).toArray(String[]::new));
-    Dataset<Row> df = positive == null ? new StringIndexer().setInputCol(label).setOutputCol("label").fit(raw)
-        .transform(raw) : raw.withColumn("label", col(label).equalTo(positive).cast("double"));
-    String[] numeric = Arrays.stream(raw.columns()).filter(c -> !c.equals(label)
-        && !Arrays.asList(categorical).contains(c)).toArray(String[]::new);
-    Dataset<Row>[] parts = new StratifiedSplitter().setWeights(0.8, 0.2).setSeed(42).split(df);
-    String[] indexed = Arrays.stream(categorical).map(c -> c + "_idx").toArray(String[]::new);
-    String[] scaled = Arrays.stream(numeric).map(c -> c + "_z").toArray(String[]::new);
-    List<PipelineStage> stages = new java.util.ArrayList<>();
-    if (categorical.length > 0) {
-      stages.add(new CategoricalEncoder().setInputCols(categorical).setOutputCols(indexed).setEncoding("index")
-          .setHandleInvalid("keep"));
-    }
-    stages.add(new Standardizer().setInputCols(numeric).setOutputCols(scaled).setHandleInvalid("keep"));
-    stages.add(new VectorAssembler().setInputCols(Stream.concat(Arrays.stream(indexed), Arrays.stream(scaled))
-        .toArray(String[]::new)).setOutputCol("features"));
-    PipelineModel prep = new Pipeline().setStages(stages.toArray(new PipelineStage[0])).fit(parts[0]);
-    @SuppressWarnings("unchecked")
-    Dataset<Row>[] out = new Dataset[] {prep.transform(parts[0]).select("features", "label").cache(),
-        prep.transform(parts[1]).select("features", "label").cache()};
-    return out;
-  }
-
   private double metric(NeuralClassificationModel m, Dataset<Row> test, String name) {
     return new MetricsEvaluator().setMetricName(name).evaluate(m.transform(test));
   }
 
   @Test
   void twoWorkersReachTheOneWorkerMetricOnLetterAndChurnWithDefaultParams() {
-    Dataset<Row>[] letter = prepared("letter.csv", "lettr", null);
-    Dataset<Row>[] churn = prepared("wa_churn.csv", "churn", "Yes", "multiple_lines", "internet_service",
-        "online_security", "online_backup", "device_protection", "tech_support", "streaming_tv",
-        "streaming_movies", "contract", "payment_method");
+    Dataset<Row>[] letter = BundledData.letter(spark);
+    Dataset<Row>[] churn = BundledData.churn(spark);
     for (Object[] c : new Object[][] {{letter, "accuracy"}, {churn, "auc"}}) {
       @SuppressWarnings("unchecked")
       Dataset<Row>[] data = (Dataset<Row>[]) c[0];
@@ -106,36 +67,11 @@ class DistributedTrainingTest extends SparkTestBase {
 
   /** Counts training rounds (jobs) and failed tasks while {@code fit} runs. */
   private int[] jobsAndFailures(Runnable fit) {
-    AtomicInteger jobs = new AtomicInteger();
-    AtomicInteger failed = new AtomicInteger();
-    SparkListener l = new SparkListener() {
-      @Override
-      public void onJobStart(SparkListenerJobStart e) {
-        String d = e.properties() == null ? null : e.properties().getProperty("spark.job.description");
-        if (d != null && d.startsWith("sparknn fit: epoch")) {
-          jobs.incrementAndGet();
-        }
-      }
-
-      @Override
-      public void onTaskEnd(SparkListenerTaskEnd e) {
-        if (!e.taskInfo().successful()) {
-          failed.incrementAndGet();
-        }
-      }
-    };
-    spark.sparkContext().addSparkListener(l);
-    try {
+    try (JobCounter.Events events = JobCounter.Events.watch(spark)) {
       fit.run();
-    } finally {
-      try {
-        spark.sparkContext().listenerBus().waitUntilEmpty();
-      } catch (java.util.concurrent.TimeoutException e) {
-        throw new IllegalStateException(e);
-      }
-      spark.sparkContext().removeSparkListener(l);
+      events.close();
+      return new int[] {events.rounds.get(), events.failedTasks.get()};
     }
-    return new int[] {jobs.get(), failed.get()};
   }
 
   /** Three Gaussian blobs in 4-D (two informative dimensions), labels 0..2, in 3 partitions. */

@@ -2,7 +2,10 @@ package io.sparknn.testing;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerStageSubmitted;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -33,5 +36,61 @@ public final class JobCounter {
       spark.sparkContext().removeSparkListener(listener);
     }
     return passes.get();
+  }
+
+  /**
+   * Counts, while registered, the training rounds of sparknn fits (jobs described "sparknn fit: epoch …"), failed
+   * task attempts and removed executors. {@link #close} waits for the listener bus and unregisters.
+   */
+  public static final class Events extends SparkListener implements AutoCloseable {
+    /** Training rounds started. */
+    public final AtomicInteger rounds = new AtomicInteger();
+    /** Task attempts that did not succeed. */
+    public final AtomicInteger failedTasks = new AtomicInteger();
+    /** Executors the driver removed. */
+    public final AtomicInteger executorsRemoved = new AtomicInteger();
+    private final SparkSession spark;
+
+    private Events(SparkSession spark) {
+      this.spark = spark;
+    }
+
+    /** Starts counting on {@code spark}'s listener bus. */
+    public static Events watch(SparkSession spark) {
+      Events e = new Events(spark);
+      spark.sparkContext().addSparkListener(e);
+      return e;
+    }
+
+    @Override
+    public void onJobStart(SparkListenerJobStart e) {
+      String d = e.properties() == null ? null : e.properties().getProperty("spark.job.description");
+      if (d != null && d.startsWith("sparknn fit: epoch")) {
+        rounds.incrementAndGet();
+      }
+    }
+
+    @Override
+    public void onTaskEnd(SparkListenerTaskEnd e) {
+      if (!e.taskInfo().successful()) {
+        failedTasks.incrementAndGet();
+      }
+    }
+
+    @Override
+    public void onExecutorRemoved(SparkListenerExecutorRemoved e) {
+      executorsRemoved.incrementAndGet();
+    }
+
+    @Override
+    public void close() {
+      try {
+        spark.sparkContext().listenerBus().waitUntilEmpty();
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new IllegalStateException(e);
+      } finally {
+        spark.sparkContext().removeSparkListener(this);
+      }
+    }
   }
 }
