@@ -213,8 +213,8 @@ final class TrainJob {
         new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(summary));
     History h = neural.summary();
     out.printf(Locale.ROOT, "%s%n", config);
-    out.printf(Locale.ROOT, "trained %s on %,d rows in %.1f s: %d epochs, best epoch %d; %s: %s%n",
-        neural.getClass().getSimpleName().replace("Model", ""), rowsTrain, fitSeconds, h.epochs().size(),
+    out.printf(Locale.ROOT, "trained %s on %,d rows (train + validation) in %.1f s: %d epochs, best epoch %d; %s: %s%n",
+        estimator.getClass().getSimpleName(), rowsTrain, fitSeconds, h.epochs().size(),
         h.bestEpoch(), h.diagnosis().fit(), h.diagnosis().reason());
     if (cvMetrics != null) {
       out.printf(Locale.ROOT, "cross-validation (%d folds, %s): %s%n", config.numFolds, config.cvMetric,
