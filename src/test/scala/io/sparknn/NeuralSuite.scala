@@ -4,6 +4,7 @@ import io.sparknn.classification.{NeuralClassificationModel, NeuralClassifier}
 import io.sparknn.evaluation.MetricsEvaluator
 import io.sparknn.feature.{CategoricalEncoder, Standardizer, StratifiedKFold, StratifiedSplitter}
 import io.sparknn.regression.NeuralRegressor
+import io.sparknn.train.{History, TrainingListener}
 import org.apache.spark.ml.{Pipeline, PipelineModel}
 import org.apache.spark.ml.feature.VectorAssembler
 import org.apache.spark.ml.tuning.{CrossValidator, ParamGridBuilder}
@@ -38,6 +39,22 @@ class NeuralSuite extends SparkSuite {
     model.write.overwrite().save(dir)
     val again = PipelineModel.load(dir).transform(test).select("probability").collect().map(_.get(0).toString)
     assert(again.sameElements(scored.select("probability").collect().map(_.get(0).toString)))
+  }
+
+  test("a TrainingListener written in Scala follows every epoch and stops the fit") {
+    val Array(train, _) = new StratifiedSplitter().setLabelCol("label").setWeights(0.8, 0.2).setSeed(1).split(loans)
+    val seen = scala.collection.mutable.ArrayBuffer.empty[TrainingListener.Progress]
+    var ended = 0
+    val clf = new NeuralClassifier().setHiddenLayers(8).setMaxEpochs(30).setParam("patience", 0)
+      .addTrainingListener(new TrainingListener {
+        override def onEpoch(p: TrainingListener.Progress): Boolean = { seen += p; p.epoch < 3 }
+        override def onEnd(h: History): Unit = ended += 1
+      })
+    val model = new Pipeline().setStages(prep :+ clf).fit(train)
+    val nn = model.stages.last.asInstanceOf[NeuralClassificationModel]
+    assert(seen.map(_.epoch) == Seq(0, 1, 2, 3), "stopped after the epoch that returned false")
+    assert(nn.summary.epochs.size() == 4 && ended == 1)
+    assert(seen.forall(p => p.maxEpochs == 30 && p.metricName == "accuracy" && p.trainLoss > 0))
   }
 
   test("CrossValidator tunes a NeuralRegressor over learningRate with stratified folds") {

@@ -14,6 +14,7 @@ import io.sparknn.param.NeuralParams;
 import io.sparknn.param.SharedParams;
 import io.sparknn.train.History;
 import io.sparknn.train.Trainer;
+import io.sparknn.train.TrainingListener;
 import io.sparknn.train.TrainingJob;
 import io.sparknn.train.TrainingRows;
 import java.util.ArrayList;
@@ -49,6 +50,8 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
   private static final Logger LOG = LoggerFactory.getLogger(NeuralEstimator.class);
   private final String uid;
   private final Defs defs;
+  /** Driver-side epoch listeners: not params, not saved; kept by {@link #copy}. */
+  private transient List<TrainingListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** An estimator with the given uid and default loss. */
   protected NeuralEstimator(String uid, String defaultLoss) {
@@ -68,7 +71,38 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
 
   @Override
   public E copy(ParamMap extra) {
-    return defaultCopy(extra);
+    E copy = defaultCopy(extra);
+    ((NeuralEstimator<?, ?>) copy).listeners().addAll(listeners());
+    return copy;
+  }
+
+  private List<TrainingListener> listeners() {
+    if (listeners == null) { // after Java deserialization
+      listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    }
+    return listeners;
+  }
+
+  /**
+   * Adds a listener that hears every epoch of this estimator's fits (see {@link TrainingListener}; returning false
+   * from {@code onEpoch} stops the fit with the best epoch so far); returns this.
+   */
+  @SuppressWarnings("unchecked")
+  public E addTrainingListener(TrainingListener listener) {
+    listeners().add(java.util.Objects.requireNonNull(listener, "listener"));
+    return (E) this;
+  }
+
+  /** Removes a listener added with {@link #addTrainingListener}; returns this. */
+  @SuppressWarnings("unchecked")
+  public E removeTrainingListener(TrainingListener listener) {
+    listeners().remove(listener);
+    return (E) this;
+  }
+
+  /** The listeners added with {@link #addTrainingListener}, in order (read only). */
+  public List<TrainingListener> trainingListeners() {
+    return java.util.Collections.unmodifiableList(listeners());
   }
 
   /** True for the classifier. */

@@ -105,19 +105,31 @@ public final class TrainingDispatch {
   Fitted run() {
     SparkContext sc = shares.context();
     int workers = shares.getNumPartitions();
-    Spark spark = new Spark(JavaSparkContext.fromSparkContext(sc), job, shares, features, fitId);
+    String name = "sparknn " + stage.getClass().getSimpleName() + " fit";
+    Spark spark = new Spark(JavaSparkContext.fromSparkContext(sc), job, shares, features, fitId, name,
+        job.settings().maxEpochs());
+    boolean ownGroup = sc.getLocalProperty("spark.jobGroup.id") == null;
+    if (ownGroup) { // a group the caller set (to cancel it) is kept
+      sc.setJobGroup("sparknn-" + stage.uid() + "-" + fitId.substring(0, 8), name + " (" + stage.uid() + ")", false);
+    }
+    LOG.info("{}: training jobs run in job group '{}'; cancelling it (SparkContext.cancelJobGroup) stops the fit"
+        + " with the best epoch so far", stage.uid(), sc.getLocalProperty("spark.jobGroup.id"));
     Checkpoints checkpoints = checkpoints(sc);
     Checkpoint resume = resume(sc);
     String fingerprint = job.fingerprint(workers, stage.getSyncEvery());
     try {
       FitLoop.Result r = new FitLoop(job.settings(), job.classification(), job.networkSize(),
-          stage.getSyncEvery(), checkpoints).fingerprint(fingerprint).trainable(job.trainableValues()).run(spark, job.initialState(), resume);
+          stage.getSyncEvery(), checkpoints).fingerprint(fingerprint).trainable(job.trainableValues())
+          .listeners(stage.uid(), stage.trainingListeners()).run(spark, job.initialState(), resume);
       if (checkpoints != null) {
         checkpoints.delete();
       }
       return new Fitted(job.modelWeights(r.weights(), spark.scale), r.history());
     } finally {
       spark.release();
+      if (ownGroup) {
+        sc.clearJobGroup();
+      }
     }
   }
 
@@ -220,9 +232,14 @@ public final class TrainingDispatch {
     private final JavaRDD<TrainingRows> shares;
     private final int features;
     private final String fitId;
+    private final String name;
+    private final int maxEpochs;
     private double[] scale = {0, 1};
 
-    Spark(JavaSparkContext sc, TrainingJob job, JavaRDD<TrainingRows> shares, int features, String fitId) {
+    Spark(JavaSparkContext sc, TrainingJob job, JavaRDD<TrainingRows> shares, int features, String fitId,
+        String name, int maxEpochs) {
+      this.name = name;
+      this.maxEpochs = maxEpochs;
       this.sc = sc;
       this.job = job;
       this.shares = shares;
@@ -235,7 +252,7 @@ public final class TrainingDispatch {
       TrainingJob job = this.job;
       String fitId = this.fitId;
       int features = this.features;
-      sc.setJobDescription("sparknn fit: prepare " + shares.getNumPartitions() + " worker(s)");
+      sc.setJobDescription(name + ": prepare " + shares.getNumPartitions() + " worker(s)");
       List<double[]> stats = shares.mapPartitionsWithIndex((i, it) -> List.of(worker(fitId, job, i, it, features)
           .stats()).iterator(), false).collect();
       double[] merged = stats.stream().map(s -> new double[] {s[0], s[1], s[2], s[3]})
@@ -252,8 +269,8 @@ public final class TrainingDispatch {
       int features = this.features;
       double[] scale = this.scale;
       Broadcast<float[]> b = sc.broadcast(state);
-      sc.setJobDescription(String.format(Locale.ROOT, "sparknn fit: epoch %d, steps %d-%d%s", pass.epoch(),
-          pass.from(), pass.to(), evaluate ? ", validation" : ""));
+      sc.setJobDescription(String.format(Locale.ROOT, "%s: epoch %d/%d, steps %d-%d%s", name, pass.epoch() + 1,
+          maxEpochs, pass.from(), pass.to(), evaluate ? ", validation" : ""));
       try {
         return shares.mapPartitionsWithIndex((i, it) -> {
           TaskResources.Binding binding = TaskResources.bind(job.engine());
@@ -265,6 +282,11 @@ public final class TrainingDispatch {
           return List.of(worker(fitId, job, i, it, features).run(pass, evaluate, b.value(), scale,
               binding.engine())).iterator();
         }, false).reduce(FitLoop.RoundResult::merge);
+      } catch (Exception e) { // SparkException, checked to javac: a cancelled job group ends the fit cleanly
+        if (e instanceof org.apache.spark.SparkException && String.valueOf(e.getMessage()).contains("cancelled")) {
+          throw new FitLoop.Cancelled(e.getMessage());
+        }
+        throw TrainingDispatch.<RuntimeException>rethrow(e);
       } finally {
         b.destroy(false);
       }
@@ -278,14 +300,22 @@ public final class TrainingDispatch {
     /** Drops the executors' cached workers of this fit (best effort; the cache holds soft references). */
     void release() {
       String fitId = this.fitId;
-      sc.setJobDescription("sparknn fit: release workers");
+      sc.setJobDescription(name + ": release workers");
       try {
-        shares.foreachPartition(it -> WORKERS.keySet().removeIf(k -> k.startsWith(fitId)));
         WORKERS.keySet().removeIf(k -> k.startsWith(fitId));
+        shares.foreachPartition(it -> WORKERS.keySet().removeIf(k -> k.startsWith(fitId)));
+      } catch (Exception e) { // e.g. the job group was cancelled with its future jobs: the soft refs expire
+        LOG.debug("could not release the cached workers of fit {}: {}", fitId, e.toString());
       } finally {
         sc.setJobDescription(null);
       }
     }
+  }
+
+  /** Rethrows {@code e} unchanged (Spark's checked exceptions arrive from Scala undeclared). */
+  @SuppressWarnings("unchecked")
+  private static <T extends Exception> T rethrow(Exception e) throws T {
+    throw (T) e;
   }
 
   /** The cached worker {@code i} of a fit, or a new one built from its share. */

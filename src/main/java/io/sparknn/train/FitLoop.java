@@ -4,7 +4,6 @@ import com.esotericsoftware.kryo.DefaultSerializer;
 import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import java.io.Serializable;
 import java.util.Arrays;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,6 +97,8 @@ public final class FitLoop {
   private final Checkpoints checkpoints;
   private String fingerprint = "";
   private boolean[] trainable;
+  private String stage = "fit";
+  private java.util.List<TrainingListener> listeners = java.util.List.of(TrainingListener.LOG);
 
   /**
    * A loop over epochs with {@code settings}; {@code netSize} values of the state are the network (the rest are
@@ -149,6 +150,19 @@ public final class FitLoop {
     return Math.min(stepsPerEpoch, syncEvery > 0 ? syncEvery : auto);
   }
 
+  /**
+   * Names the fit ({@code stage}, the estimator's uid) and sets who hears about each epoch: {@link
+   * TrainingListener#LOG} first, then {@code extra}; returns this.
+   */
+  public FitLoop listeners(String stage, java.util.List<TrainingListener> extra) {
+    this.stage = stage;
+    java.util.List<TrainingListener> all = new java.util.ArrayList<>();
+    all.add(TrainingListener.LOG);
+    all.addAll(extra);
+    this.listeners = all;
+    return this;
+  }
+
   /** Tags checkpoints with what must match for a resume (architecture and training params); returns this. */
   public FitLoop fingerprint(String f) {
     this.fingerprint = f;
@@ -195,20 +209,29 @@ public final class FitLoop {
       double weightSum = 0;
       double rate = 0;
       double[] val = null;
-      for (int from = 0; from < stepsPerEpoch; from += perRound) {
-        int to = Math.min(stepsPerEpoch, from + perRound);
-        boolean evaluate = validation && w == 1 && to == stepsPerEpoch;
-        RoundResult r = workers.run(new Trainer.Pass(-1, epoch, from, to, (long) epoch * stepsPerEpoch,
-            totalSteps, updates), evaluate, state);
-        state = w > 1 && r.steps() > 0 ? sumOfDeltas(state, r.state(), w) : r.state();
-        updates += r.updates();
-        rate = r.rate();
-        lossSum += r.lossSum();
-        weightSum += r.weightSum();
-        val = r.validation() != null ? r.validation() : val;
-      }
-      if (validation && val == null) { // several workers: evaluate the averaged network
-        val = workers.run(new Trainer.Pass(-1, epoch, 0, 0, 0, totalSteps, updates), true, state).validation();
+      try {
+        for (int from = 0; from < stepsPerEpoch; from += perRound) {
+          int to = Math.min(stepsPerEpoch, from + perRound);
+          boolean evaluate = validation && w == 1 && to == stepsPerEpoch;
+          RoundResult r = workers.run(new Trainer.Pass(-1, epoch, from, to, (long) epoch * stepsPerEpoch,
+              totalSteps, updates), evaluate, state);
+          state = w > 1 && r.steps() > 0 ? sumOfDeltas(state, r.state(), w) : r.state();
+          updates += r.updates();
+          rate = r.rate();
+          lossSum += r.lossSum();
+          weightSum += r.weightSum();
+          val = r.validation() != null ? r.validation() : val;
+        }
+        if (validation && val == null) { // several workers: evaluate the averaged network
+          val = workers.run(new Trainer.Pass(-1, epoch, 0, 0, 0, totalSteps, updates), true, state).validation();
+        }
+      } catch (Cancelled c) {
+        if (best == null) {
+          throw new IllegalStateException(stage + ": the fit was cancelled before its first epoch ended: "
+              + c.getMessage(), c);
+        }
+        LOG.info("{}: cancelled during epoch {}; keeping the best epoch, {}", stage, epoch + 1, bestEpoch + 1);
+        return end(best, state, history);
       }
       if (weightSum == 0) {
         throw new IllegalArgumentException("every training row has weight 0 (weightCol); nothing to learn from");
@@ -229,10 +252,17 @@ public final class FitLoop {
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
       history.add(new History.Epoch(epoch, trainLoss, v[0], v[1], rate, seconds), improved);
-      LOG.info(String.format(Locale.ROOT, "epoch %d: train loss %.5f, validation loss %.5f, %s %.5f, lr %.3g,"
-          + " %d worker(s), %.0f rows/s", epoch, trainLoss, v[0], history.metricName(), v[1], rate, w,
-          Arrays.stream(shares.train()).sum() / seconds));
+      TrainingListener.Progress progress = new TrainingListener.Progress(stage, epoch, settings.maxEpochs(),
+          trainLoss, v[0], v[1], history.metricName(), rate, w, Arrays.stream(shares.train()).sum() / seconds,
+          seconds * (settings.maxEpochs() - epoch - 1), bestEpoch);
       boolean stop = settings.patience() > 0 && epoch - bestEpoch >= settings.patience();
+      for (TrainingListener l : listeners) {
+        if (!l.onEpoch(progress) && !stop) {
+          LOG.info("{}: stopped by a training listener after epoch {}; keeping the best epoch, {}", stage,
+              epoch + 1, bestEpoch + 1);
+          stop = true;
+        }
+      }
       if (checkpoints != null && !stop && epoch + 1 < settings.maxEpochs()
           && (epoch + 1) % checkpoints.interval() == 0) {
         checkpoints.save(new Checkpoint(fingerprint, epoch + 1, updates, state, best, bestLoss, bestEpoch,
@@ -242,7 +272,27 @@ public final class FitLoop {
         break;
       }
     }
+    return end(best, state, history);
+  }
+
+  private Result end(float[] best, float[] state, History history) {
+    for (TrainingListener l : listeners) {
+      l.onEnd(history);
+    }
     return new Result(best != null ? best : Arrays.copyOf(state, netSize), history);
+  }
+
+  /**
+   * Thrown by {@link Workers#run} when the round was cancelled from outside (its Spark job group): the loop ends
+   * the fit with the best epoch so far.
+   */
+  public static final class Cancelled extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /** A cancelled round, with Spark's reason. */
+    public Cancelled(String reason) {
+      super(reason);
+    }
   }
 
   /** The loop's only worker is an in-process {@link Trainer} (tests, and {@link Trainer#fit}). */

@@ -39,12 +39,14 @@ public final class JobCounter {
   }
 
   /**
-   * Counts, while registered, the training rounds of sparknn fits (jobs described "sparknn fit: epoch …"), failed
+   * Counts, while registered, the training rounds of sparknn fits (jobs described "sparknn … fit: epoch …"), failed
    * task attempts and removed executors. {@link #close} waits for the listener bus and unregisters.
    */
   public static final class Events extends SparkListener implements AutoCloseable {
     /** Training rounds started. */
     public final AtomicInteger rounds = new AtomicInteger();
+    /** Descriptions and job groups of the training rounds, in order ("description | group"). */
+    public final java.util.List<String> descriptions = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Task attempts that did not succeed. */
     public final AtomicInteger failedTasks = new AtomicInteger();
     /** Executors the driver removed. */
@@ -65,8 +67,9 @@ public final class JobCounter {
     @Override
     public void onJobStart(SparkListenerJobStart e) {
       String d = e.properties() == null ? null : e.properties().getProperty("spark.job.description");
-      if (d != null && d.startsWith("sparknn fit: epoch")) {
+      if (d != null && d.startsWith("sparknn ") && d.contains(" fit: epoch ")) {
         rounds.incrementAndGet();
+        descriptions.add(d + " | " + e.properties().getProperty("spark.jobGroup.id"));
       }
     }
 
