@@ -243,12 +243,13 @@ public final class Main implements Runnable {
     @Option(names = "--prediction-col", defaultValue = "prediction", description = "default prediction")
     String predictionCol;
 
-    @Option(names = "--output", description = "write the report as JSON to this file")
+    @Option(names = "--output", description = "write the report as JSON to this file, and its plots (PNG) next to"
+        + " it")
     String output;
 
     @Override
     public Integer call() {
-      MetricsReport report = withSpark("evaluate", null, Map.of(), spark -> {
+      withSpark("evaluate", null, Map.of(), spark -> {
         Dataset<Row> df = read(spark);
         String label = labelCol.replace('.', '_');
         if (!Arrays.asList(df.columns()).contains(label)) {
@@ -267,17 +268,20 @@ public final class Main implements Runnable {
           throw new JobConfig.ConfigException("--label-col '" + labelCol + "' is "
               + df.schema().apply(label).dataType().simpleString() + "; expected a number or a string");
         }
-        return new MetricsEvaluator().setLabelCol(label).setPredictionCol(predictionCol).evaluateAll(df);
-      });
-      parent.out.print(report);
-      if (output != null) {
-        try {
-          java.nio.file.Files.writeString(Path.of(output), report.toJson());
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
+        MetricsReport r = new MetricsEvaluator().setLabelCol(label).setPredictionCol(predictionCol).evaluateAll(df);
+        parent.out.print(r);
+        if (output != null) {
+          try {
+            java.nio.file.Files.writeString(Path.of(output), r.toJson());
+            List<String> plots = TrainJob.plots(r, df, label, predictionCol, output.replaceFirst("\\.json$", ""),
+                spark);
+            parent.out.println("wrote " + output + " and " + String.join(", ", plots));
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
         }
-        parent.out.println("wrote " + output);
-      }
+        return r;
+      });
       return 0;
     }
   }

@@ -11,6 +11,7 @@ import io.sparknn.estimator.NeuralEstimator;
 import io.sparknn.estimator.NeuralModel;
 import io.sparknn.evaluation.MetricsEvaluator;
 import io.sparknn.evaluation.MetricsReport;
+import io.sparknn.evaluation.Plots;
 import io.sparknn.feature.CategoricalEncoder;
 import io.sparknn.feature.Standardizer;
 import io.sparknn.feature.StratifiedKFold;
@@ -206,8 +207,14 @@ final class TrainJob {
     }
     MetricsReport report = evaluator.evaluateAll(scored);
     model.write().overwrite().save(new org.apache.hadoop.fs.Path(outDir, "model").toString());
+    NeuralModel<?> fitted = neuralStage(model);
+    Plots.write(Plots.trainingCurves(fitted.summary(), "Training curves: " + config.file(), Plots.WIDTH,
+        Plots.HEIGHT), new org.apache.hadoop.fs.Path(outDir, "training-curves.png").toString(),
+        spark.sparkContext().hadoopConfiguration());
+    List<String> plots = plots(report, scored, regression ? label : LABEL, config.labelTransform.equals("log")
+        ? "predictedValue" : "prediction", new org.apache.hadoop.fs.Path(outDir, "test").toString(), spark);
     write(fs, new org.apache.hadoop.fs.Path(outDir, "metrics.json"), report.toJson());
-    NeuralModel<?> neural = neuralStage(model);
+    NeuralModel<?> neural = fitted;
     ObjectNode summary = summary(neural, rowsTrain, test.count(), fitSeconds, cvMetrics);
     write(fs, new org.apache.hadoop.fs.Path(outDir, "summary.json"),
         new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(summary));
@@ -221,8 +228,8 @@ final class TrainJob {
           Arrays.toString(cvMetrics));
     }
     out.printf(Locale.ROOT, "test (%,d rows): %s%n", test.count(), headline(report));
-    out.printf(Locale.ROOT, "wrote %s/{model, metrics.json, summary.json} in %.1f s%n", config.output,
-        (System.nanoTime() - t0) / 1e9);
+    out.printf(Locale.ROOT, "wrote %s/{model, metrics.json, summary.json, training-curves.png, %s} in %.1f s%n",
+        config.output, String.join(", ", plots), (System.nanoTime() - t0) / 1e9);
     return report;
   }
 
@@ -376,6 +383,35 @@ final class TrainJob {
       idx = org.apache.spark.sql.functions.when(label.cast("string").equalTo(labels[i]), (double) i).otherwise(idx);
     }
     return idx;
+  }
+
+  /**
+   * Writes the report's pictures as {@code <prefix>-<name>.png}: ROC, precision-recall and confusion matrix for a
+   * classification report with scores; predicted-vs-actual and residuals for regression. Returns the file names.
+   */
+  static List<String> plots(MetricsReport r, Dataset<Row> scored, String label, String prediction, String prefix,
+      SparkSession spark) throws IOException {
+    org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+    List<String> names = new ArrayList<>();
+    java.util.Map<String, byte[]> images = new java.util.LinkedHashMap<>();
+    if (r.task() == MetricsReport.Task.CLASSIFICATION) {
+      images.put("confusion", Plots.confusionMatrix(r, "Confusion matrix", Plots.WIDTH, Plots.HEIGHT));
+      if (r.curveCount() > 0) {
+        images.put("roc", Plots.roc(r, "ROC", Plots.WIDTH, Plots.HEIGHT));
+        images.put("pr", Plots.precisionRecall(r, "Precision-recall", Plots.WIDTH, Plots.HEIGHT));
+      }
+    } else {
+      images.put("predicted-vs-actual", Plots.predictedVsActual(scored, label, prediction, 5000,
+          "Predicted vs actual", Plots.WIDTH, Plots.HEIGHT));
+      images.put("residuals", Plots.residuals(scored, label, prediction, 5000, "Residuals", Plots.WIDTH,
+          Plots.HEIGHT));
+    }
+    for (Map.Entry<String, byte[]> e : images.entrySet()) {
+      String file = prefix + "-" + e.getKey() + ".png";
+      Plots.write(e.getValue(), file, conf);
+      names.add(new org.apache.hadoop.fs.Path(file).getName());
+    }
+    return names;
   }
 
   /** The report's main numbers on one line. */

@@ -1,5 +1,6 @@
 package io.sparknn.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -60,6 +61,10 @@ class MainTest extends SparkTestBase {
     int epochs = summary.get("history").get("epochs").size();
     assertTrue(epochs >= 1 && epochs <= 15, "epochs " + epochs);
     assertEquals(15, summary.get("params").get("maxEpochs").asInt());
+    for (String png : new String[] {"training-curves", "test-roc", "test-pr", "test-confusion"}) {
+      assertArrayEquals(new int[] {900, 600}, io.sparknn.evaluation.Plots.size(Files.readAllBytes(
+          out.resolve(png + ".png"))), png);
+    }
 
     Run again = cli("train", "--config", cfg.toString());
     assertEquals(Main.BAD_CONFIG, again.status, "an existing output is not replaced without --overwrite");
@@ -82,6 +87,7 @@ class MainTest extends SparkTestBase {
     assertEquals(9857, all.get("rows").asInt());
     assertTrue(all.get("metrics").get("accuracy").asDouble() > 0.9, all.get("metrics").toString());
     assertTrue(eval.out.contains("confusion matrix"), eval.out);
+    assertTrue(Files.exists(tmp.resolve("evaluated-roc.png")), "plots next to the JSON");
 
     Run describe = cli("describe", "--model", out.resolve("model").toString());
     assertEquals(0, describe.status, describe.err);
@@ -99,6 +105,8 @@ class MainTest extends SparkTestBase {
     JsonNode m = new ObjectMapper().readTree(Files.readString(tmp.resolve("diamonds-out/metrics.json")));
     assertTrue(m.get("metrics").get("r2").asDouble() > 0.9, "R² on price (not log price): " + m);
     assertTrue(m.get("metrics").get("rmse").asDouble() > 100, "in dollars: " + m);
+    assertArrayEquals(new int[] {900, 600}, io.sparknn.evaluation.Plots.size(Files.readAllBytes(
+        tmp.resolve("diamonds-out/test-predicted-vs-actual.png"))));
 
     Run cv = cli("train", "--config", config("churn", "{\"input\": {\"path\": \"examples/data/wa_churn.csv\","
         + " \"format\": \"csv\"}, \"label\": \"churn\", \"positiveLabel\": \"Yes\", \"task\": \"classification\","
