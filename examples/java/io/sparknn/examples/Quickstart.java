@@ -115,7 +115,7 @@ public final class Quickstart {
 
     // 3. A neural classifier: embeddings for the 5 nominal slots, two hidden layers of 64 ReLU units, Adam,
     //    early stopping on the validation split (patience 10), the best epoch's weights restored.
-    NeuralClassifier clf = new NeuralClassifier().setLabelCol("label").setParam("validationIndicatorCol", "isVal")
+    NeuralClassifier clf = new NeuralClassifier().setLabelCol("label").setValidationIndicatorCol("isVal")
         .setSeed(42);
     NeuralClassificationModel model = clf.fit(prep.transform(trainAndVal)
         .withColumn("label", col("Class").equalTo("bad").cast("double")));

@@ -26,7 +26,7 @@ class NeuralSuite extends SparkSuite {
   test("a Pipeline from raw columns to a NeuralClassifier, with embeddings, survives save/load") {
     val Array(train, test) = new StratifiedSplitter().setLabelCol("label").setWeights(0.8, 0.2).setSeed(1)
       .split(loans)
-    val clf = new NeuralClassifier().setHiddenLayers(16).setMaxEpochs(5).setParam("embeddingDim", 3)
+    val clf = new NeuralClassifier().setHiddenLayers(16).setMaxEpochs(5).setEmbeddingDim(3)
     val model = new Pipeline().setStages(prep :+ clf).fit(train)
     val nn = model.stages.last.asInstanceOf[NeuralClassificationModel]
     assert(nn.networkSpec.nominalSlots.toSeq == Seq(0, 1), "term and addr_state go through embeddings")
@@ -45,7 +45,7 @@ class NeuralSuite extends SparkSuite {
     val Array(train, _) = new StratifiedSplitter().setLabelCol("label").setWeights(0.8, 0.2).setSeed(1).split(loans)
     val seen = scala.collection.mutable.ArrayBuffer.empty[TrainingListener.Progress]
     var ended = 0
-    val clf = new NeuralClassifier().setHiddenLayers(8).setMaxEpochs(30).setParam("patience", 0)
+    val clf = new NeuralClassifier().setHiddenLayers(8).setMaxEpochs(30).setPatience(0)
       .addTrainingListener(new TrainingListener {
         override def onEpoch(p: TrainingListener.Progress): Boolean = { seen += p; p.epoch < 3 }
         override def onEnd(h: History): Unit = ended += 1

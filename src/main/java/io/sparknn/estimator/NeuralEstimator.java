@@ -154,6 +154,146 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
     return setParam("maxEpochs", v);
   }
 
+  /** Sets the row-weight column (default none: every row weighs 1; weights >= 0). */
+  public E setWeightCol(String v) {
+    return setParam("weightCol", v);
+  }
+
+  /** Sets the boolean column marking validation rows (default none: a stratified validationFraction is held out). */
+  public E setValidationIndicatorCol(String v) {
+    return setParam("validationIndicatorCol", v);
+  }
+
+  /** Sets the model's prediction column (default prediction). */
+  public E setPredictionCol(String v) {
+    return setParam("predictionCol", v);
+  }
+
+  /** Sets the classifier model's probability column (default probability). */
+  public E setProbabilityCol(String v) {
+    return setParam("probabilityCol", v);
+  }
+
+  /** Sets the classifier model's logits column (default rawPrediction). */
+  public E setRawPredictionCol(String v) {
+    return setParam("rawPredictionCol", v);
+  }
+
+  /** Sets the dropout fraction after each hidden activation, in [0, 1) (default 0). */
+  public E setDropout(double v) {
+    return setParam("dropout", v);
+  }
+
+  /** Sets the normalization after each hidden layer: none (default), batch or layer. */
+  public E setNormalization(String v) {
+    return setParam("normalization", v);
+  }
+
+  /** Sets skip connections between equal-width hidden layers (default false). */
+  public E setResidual(boolean v) {
+    return setParam("residual", v);
+  }
+
+  /** Sets the width of every embedding; 0 (default) sizes each from its number of categories. */
+  public E setEmbeddingDim(int v) {
+    return setParam("embeddingDim", v);
+  }
+
+  /** Sets the mixup alpha; 0 (default) = off. */
+  public E setMixup(double v) {
+    return setParam("mixup", v);
+  }
+
+  /** Sets the standard deviation of Gaussian noise on dense inputs in training; 0 (default) = off. */
+  public E setInputNoise(double v) {
+    return setParam("inputNoise", v);
+  }
+
+  /** Sets the weight initialization: auto (default), he or xavier. */
+  public E setWeightInit(String v) {
+    return setParam("weightInit", v);
+  }
+
+  /** Sets the loss, e.g. crossEntropy, focal(2), hinge; mse, mae, huber(1.0). */
+  public E setLoss(String v) {
+    return setParam("loss", v);
+  }
+
+  /** Sets the label smoothing of crossEntropy, in [0, 1) (default 0). */
+  public E setLabelSmoothing(double v) {
+    return setParam("labelSmoothing", v);
+  }
+
+  /** Sets the optimizer: sgd, momentum, adam (default) or adamw. */
+  public E setOptimizer(String v) {
+    return setParam("optimizer", v);
+  }
+
+  /** Sets the momentum of the momentum optimizer, in [0, 1) (default 0.9). */
+  public E setMomentum(double v) {
+    return setParam("momentum", v);
+  }
+
+  /** Sets Nesterov momentum (default false). */
+  public E setNesterov(boolean v) {
+    return setParam("nesterov", v);
+  }
+
+  /** Sets the decoupled weight decay of adamw (default 0). */
+  public E setWeightDecay(double v) {
+    return setParam("weightDecay", v);
+  }
+
+  /** Sets the L1 penalty on weights and embeddings (default 0). */
+  public E setL1(double v) {
+    return setParam("l1", v);
+  }
+
+  /** Sets the L2 penalty on weights and embeddings (default 0). */
+  public E setL2(double v) {
+    return setParam("l2", v);
+  }
+
+  /** Sets the gradient clipping by global norm; 0 (default) = off. */
+  public E setClipNorm(double v) {
+    return setParam("clipNorm", v);
+  }
+
+  /** Sets the gradient clipping by value; 0 (default) = off. */
+  public E setClipValue(double v) {
+    return setParam("clipValue", v);
+  }
+
+  /** Sets the learning-rate schedule: constant (default), step(n, g), exponential(g), cosine(f), cyclic(n, m), oneCycle(p). */
+  public E setLrSchedule(String v) {
+    return setParam("lrSchedule", v);
+  }
+
+  /** Sets the linear warmup steps before the schedule (default 0). */
+  public E setWarmupSteps(int v) {
+    return setParam("warmupSteps", v);
+  }
+
+  /** Sets the stratified fraction held out for validation (default 0.1). */
+  public E setValidationFraction(double v) {
+    return setParam("validationFraction", v);
+  }
+
+  /** Sets the epochs without improvement before early stopping; 0 = never stop early (default 10). */
+  public E setPatience(int v) {
+    return setParam("patience", v);
+  }
+
+  /** Sets the smallest validation-loss decrease that counts as an improvement (default 0). */
+  public E setMinDelta(double v) {
+    return setParam("minDelta", v);
+  }
+
+  /** Sets the fitted model's policy for invalid rows at scoring: error (default), skip or keep. */
+  public E setHandleInvalid(String v) {
+    return setParam("handleInvalid", v);
+  }
+
   /** Sets the compute engine: auto (default), jvm or nd4j. */
   public E setEngine(String v) {
     return setParam("engine", v);

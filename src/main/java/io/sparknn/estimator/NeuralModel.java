@@ -18,6 +18,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
@@ -94,18 +95,42 @@ public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> imp
     return architecture.build(false, 0).load(params);
   }
 
-  /** Sets the invalid-row policy for scoring: error, skip or keep (NaN outputs). */
+  /** Sets a scoring param by name with validation; returns this. */
   @SuppressWarnings("unchecked")
-  public M setHandleInvalid(String v) {
-    set(handleInvalid(), SharedParams.checked(this, handleInvalid(), v));
+  private M setParam(String name, Object value) {
+    Param<Object> p = (Param<Object>) getParam(name);
+    set(p, SharedParams.checked(this, p, value));
     return (M) this;
   }
 
+  /** Sets the invalid-row policy for scoring: error, skip or keep (NaN outputs). */
+  public M setHandleInvalid(String v) {
+    return setParam("handleInvalid", v);
+  }
+
   /** Sets the scoring engine: auto (default), jvm or nd4j; predictions agree across engines within float rounding. */
-  @SuppressWarnings("unchecked")
   public M setEngine(String v) {
-    set(engine(), SharedParams.checked(this, engine(), v));
-    return (M) this;
+    return setParam("engine", v);
+  }
+
+  /** Sets the features column to score (default: the one the model was trained on). */
+  public M setFeaturesCol(String v) {
+    return setParam("featuresCol", v);
+  }
+
+  /** Sets the prediction column (default prediction). */
+  public M setPredictionCol(String v) {
+    return setParam("predictionCol", v);
+  }
+
+  /** Sets the probability column of the classifier's output (default probability; ignored by the regressor). */
+  public M setProbabilityCol(String v) {
+    return setParam("probabilityCol", v);
+  }
+
+  /** Sets the logits column of the classifier's output (default rawPrediction; ignored by the regressor). */
+  public M setRawPredictionCol(String v) {
+    return setParam("rawPredictionCol", v);
   }
 
   /** The same model under another uid with other weights (copy and load). */

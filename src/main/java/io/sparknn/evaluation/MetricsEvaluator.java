@@ -201,6 +201,46 @@ public final class MetricsEvaluator extends Evaluator implements HasLabelCol, De
     return this;
   }
 
+  /** The value of {@code predictionCol}: the prediction column. */
+  public String getPredictionCol() {
+    return (String) getOrDefault(predictionCol());
+  }
+
+  /** The value of {@code probabilityCol}: the probability column (used when present). */
+  public String getProbabilityCol() {
+    return (String) getOrDefault(probabilityCol());
+  }
+
+  /** The value of {@code rawPredictionCol}: the raw score column (AUC without probabilities). */
+  public String getRawPredictionCol() {
+    return (String) getOrDefault(rawPredictionCol());
+  }
+
+  /** The value of {@code weightCol}: the row-weight column (empty = unweighted). */
+  public String getWeightCol() {
+    return (String) getOrDefault(weightCol());
+  }
+
+  /** The value of {@code metricName}: the metric that evaluate returns. */
+  public String getMetricName() {
+    return (String) getOrDefault(metricName());
+  }
+
+  /** The value of {@code averaging}: how per-class precision, recall, F1 and AUC are averaged. */
+  public String getAveraging() {
+    return (String) getOrDefault(averaging());
+  }
+
+  /** The value of {@code positiveLabel}: the positive class of binary metrics. */
+  public int getPositiveLabel() {
+    return (Integer) getOrDefault(positiveLabel());
+  }
+
+  /** The value of {@code task}: classification, regression or auto. */
+  public String getTask() {
+    return (String) getOrDefault(task());
+  }
+
   @Override
   public boolean isLargerBetter() {
     return !Set.of("logLoss", "rmse", "mse", "mae").contains(getOrDefault(metricName));
