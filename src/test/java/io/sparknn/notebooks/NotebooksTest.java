@@ -1,0 +1,59 @@
+package io.sparknn.notebooks;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparknn.testing.Notebooks;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/** Every code cell of every notebook in notebooks/, in order, through JShell against the current build. */
+class NotebooksTest {
+  @AfterEach
+  void noSessionLeft() {
+    SparkSession.getActiveSession().foreach(s -> { s.stop(); return null; });
+    SparkSession.clearActiveSession();
+    SparkSession.clearDefaultSession();
+  }
+
+  @org.junit.jupiter.api.Test
+  void aSessionReportsValuesCompileErrorsAndExceptions() {
+    try (Notebooks.Session s = new Notebooks.Session()) {
+      Notebooks.Result value = s.eval("int x = 20;\nx + 22");
+      assertTrue(value.ok() && value.output().strip().equals("42"), value.output());
+      Notebooks.Result bad = s.eval("int y = ;");
+      assertTrue(!bad.ok() && bad.output().contains("error"), bad.output());
+      Notebooks.Result thrown = s.eval("if (true) throw new IllegalStateException(\"boom\");");
+      assertTrue(!thrown.ok() && thrown.output().contains("boom"), thrown.output());
+      Notebooks.Result stops = s.eval("int z = 1;\nint w = ;\nSystem.out.println(\"not reached\");");
+      assertTrue(!stops.ok() && stops.output().lines().noneMatch(l -> l.equals("not reached")), stops.output());
+    }
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everyCellOfEveryNotebookRuns() throws Exception {
+    List<Path> notebooks;
+    try (Stream<Path> files = Files.list(Path.of("notebooks"))) {
+      notebooks = files.filter(p -> p.toString().endsWith(".ipynb")).sorted().toList();
+    }
+    assertTrue(notebooks.size() >= 2, "notebooks: " + notebooks);
+    return notebooks.stream().map(nb -> DynamicTest.dynamicTest(nb.getFileName().toString(), () -> {
+      List<String> cells = Notebooks.codeCells(nb);
+      assertTrue(!cells.isEmpty(), nb + " has no code cell");
+      try (Notebooks.Session s = new Notebooks.Session()) {
+        for (int i = 0; i < cells.size(); i++) {
+          Notebooks.Result r = s.eval(cells.get(i));
+          assertTrue(r.ok(), nb.getFileName() + ", code cell " + (i + 1) + " failed:\n" + cells.get(i) + "\n---\n"
+              + r.output());
+        }
+      } finally {
+        SparkSession.getActiveSession().foreach(x -> { x.stop(); return null; });
+      }
+    }));
+  }
+}
