@@ -69,6 +69,27 @@ public final class QualityBars {
     return loaded.toDF(Arrays.stream(loaded.columns()).map(c -> c.replace('.', '_')).toArray(String[]::new));
   }
 
+  /**
+   * The preprocessing of the quality tables: categoricals index-encoded for embeddings (unknown and missing values
+   * in their own bucket), numerics z-scored (missing values imputed with the mean), one {@code features} vector.
+   */
+  public static Pipeline preprocessing(String[] categorical, String[] numeric) {
+    String[] indexed = Arrays.stream(categorical).map(c -> c + "_idx").toArray(String[]::new);
+    String[] scaled = Arrays.stream(numeric).map(c -> c + "_z").toArray(String[]::new);
+    java.util.List<PipelineStage> stages = new java.util.ArrayList<>();
+    if (categorical.length > 0) {
+      stages.add(new CategoricalEncoder().setInputCols(categorical).setOutputCols(indexed).setEncoding("index")
+          .setHandleInvalid("keep"));
+    }
+    if (numeric.length > 0) {
+      stages.add(new Standardizer().setInputCols(numeric).setOutputCols(scaled).setHandleInvalid("keep"));
+    }
+    String[] features = java.util.stream.Stream.concat(Arrays.stream(indexed), Arrays.stream(scaled))
+        .toArray(String[]::new);
+    stages.add(new VectorAssembler().setInputCols(features).setOutputCol("features"));
+    return new Pipeline().setStages(stages.toArray(new PipelineStage[0]));
+  }
+
   /** Splits, encodes, fits with default params and returns a Markdown table row with the test metric. */
   static String run(SparkSession spark, String csv, String label, String[] categorical, String positive,
       String metric, String arch) {
@@ -87,18 +108,7 @@ public final class QualityBars {
         && !Arrays.asList(categorical).contains(c)).toArray(String[]::new);
     Dataset<Row>[] parts = new StratifiedSplitter().setLabelCol(regression ? label : "label")
         .setWeights(0.8, 0.2).setSeed(42).split(df);
-    String[] indexed = Arrays.stream(categorical).map(c -> c + "_idx").toArray(String[]::new);
-    String[] scaled = Arrays.stream(numeric).map(c -> c + "_z").toArray(String[]::new);
-    java.util.List<PipelineStage> stages = new java.util.ArrayList<>();
-    if (categorical.length > 0) {
-      stages.add(new CategoricalEncoder().setInputCols(categorical).setOutputCols(indexed).setEncoding("index")
-          .setHandleInvalid("keep"));
-    }
-    stages.add(new Standardizer().setInputCols(numeric).setOutputCols(scaled).setHandleInvalid("keep"));
-    String[] features = java.util.stream.Stream.concat(Arrays.stream(indexed), Arrays.stream(scaled))
-        .toArray(String[]::new);
-    stages.add(new VectorAssembler().setInputCols(features).setOutputCol("features"));
-    PipelineModel prep = new Pipeline().setStages(stages.toArray(new PipelineStage[0])).fit(parts[0]);
+    PipelineModel prep = preprocessing(categorical, numeric).fit(parts[0]);
     Dataset<Row> train = prep.transform(parts[0]).cache();
     Dataset<Row> test = prep.transform(parts[1]).cache();
     long t0 = System.nanoTime();
