@@ -308,6 +308,19 @@ public final class MetricsEvaluator extends Evaluator implements HasLabelCol, De
         : regression(dataset, label, prediction, weight, check);
   }
 
+  /**
+   * The total weight, which must be positive: over rows whose weights sum to 0 no metric is defined (scikit-learn
+   * raises too), so this fails naming weightCol instead of returning NaN.
+   */
+  private double requireWeight(double total, long rows) {
+    if (!(total > 0)) {
+      throw new IllegalArgumentException(SchemaChecks.where(this, "weightCol") + ": the weights of the " + rows
+          + " row(s) in column '" + getOrDefault(weightCol) + "' sum to " + total + "; no metric is defined over"
+          + " zero total weight. Give some rows a positive weight, or clear weightCol.");
+    }
+    return total;
+  }
+
   private void requireRows(double rows) {
     if (rows == 0) {
       throw SchemaChecks.emptyInput(this, "labelCol", "evaluate");
@@ -370,7 +383,7 @@ public final class MetricsEvaluator extends Evaluator implements HasLabelCol, De
     Map<String, Double> m = new LinkedHashMap<>();
     long rows = (long) counts[ClassCounts.rowsAt(k)];
     requireRows(rows);
-    double total = counts[ClassCounts.weightAt(k)];
+    double total = requireWeight(counts[ClassCounts.weightAt(k)], rows);
     double[][] confusion = new double[k][k];
     double correct = 0;
     for (int t = 0; t < k; t++) {
@@ -459,7 +472,7 @@ public final class MetricsEvaluator extends Evaluator implements HasLabelCol, De
     double[] a = Rows.internal(dataset.select(label, prediction, weight)).aggregate(new double[6],
         check::addRegression, RowCheck::mergeRegression);
     requireRows(a[5]);
-    double total = a[0];
+    double total = requireWeight(a[0], (long) a[5]);
     Map<String, Double> m = new LinkedHashMap<>();
     double mse = a[1] / total;
     m.put("rmse", Math.sqrt(mse));

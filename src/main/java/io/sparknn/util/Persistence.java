@@ -97,8 +97,23 @@ public final class Persistence {
     @Override
     public T load(String path) {
       SparkSession spark = sparkSession();
-      DefaultParamsReader.Metadata meta = DefaultParamsReader.loadMetadata(path, spark, cls.getName());
-      List<Row> rows = spark.read().parquet(path + "/data").collectAsList();
+      DefaultParamsReader.Metadata meta;
+      try {
+        meta = DefaultParamsReader.loadMetadata(path, spark, cls.getName());
+      } catch (Exception e) { // empty or truncated JSON, a missing directory (IOExceptions arrive unchecked)
+        throw new IllegalStateException(cls.getSimpleName() + ": cannot load " + path + ": its metadata file ("
+            + path + "/metadata) is missing or damaged — expected one JSON line with class, uid and paramMap as"
+            + " model.write().save() writes it (" + e.getClass().getSimpleName() + ": "
+            + String.valueOf(e.getMessage()).split("\n")[0] + ")", e);
+      }
+      List<Row> rows;
+      try {
+        rows = spark.read().parquet(path + "/data").collectAsList();
+      } catch (Exception e) {
+        throw new IllegalStateException(cls.getSimpleName() + ": cannot load " + path + ": its data ("
+            + path + "/data, Parquet) is missing or damaged (" + e.getClass().getSimpleName() + ": "
+            + String.valueOf(e.getMessage()).split("\n")[0] + "). Re-save the model.", e);
+      }
       if (rows.isEmpty()) {
         throw new IllegalStateException(cls.getSimpleName() + ": no model data under " + path + "/data");
       }

@@ -68,6 +68,24 @@ class MetricsEvaluatorTest extends SparkTestBase {
   }
 
   @Test
+  void rowsWhoseWeightsSumToZeroFailNamingWeightColInsteadOfNaN() {
+    org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> df = spark.range(0, 10).selectExpr(
+        "cast(id % 2 as double) as label", "cast(id % 2 as double) as prediction", "0.0 as w",
+        "cast(id as double) as y", "cast(id as double) + 0.5 as yhat");
+    IllegalArgumentException c = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> new MetricsEvaluator().setWeightCol("w").setMetricName("accuracy").evaluate(df));
+    assertTrue(c.getMessage().contains("weightCol") && c.getMessage().contains("10 row(s)")
+        && c.getMessage().contains("sum to 0.0"), c.getMessage());
+    IllegalArgumentException r = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> new MetricsEvaluator().setWeightCol("w").setLabelCol("y").setPredictionCol("yhat")
+            .setMetricName("rmse").evaluate(df));
+    assertTrue(r.getMessage().contains("weightCol"), r.getMessage());
+    // one positive weight is enough
+    assertEquals(1.0, new MetricsEvaluator().setWeightCol("w").setMetricName("accuracy")
+        .evaluate(df.withColumn("w", org.apache.spark.sql.functions.expr("if(y = 3, 2.0, 0.0)"))), 0);
+  }
+
+  @Test
   void binaryMatchesScikitLearn() {
     JsonNode e = expected.get("binary");
     MetricsReport r = new MetricsEvaluator().evaluateAll(binary());
