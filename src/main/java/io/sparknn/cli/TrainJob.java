@@ -214,11 +214,11 @@ final class TrainJob {
     List<String> plots = plots(report, scored, regression ? label : LABEL, config.labelTransform.equals("log")
         ? "predictedValue" : "prediction", new org.apache.hadoop.fs.Path(outDir, "test").toString(), spark);
     write(fs, new org.apache.hadoop.fs.Path(outDir, "metrics.json"), report.toJson());
-    NeuralModel<?> neural = fitted;
-    ObjectNode summary = summary(neural, rowsTrain, test.count(), fitSeconds, cvMetrics);
+    long rowsTest = test.count();
+    ObjectNode summary = summary(fitted, rowsTrain, rowsTest, fitSeconds, cvMetrics);
     write(fs, new org.apache.hadoop.fs.Path(outDir, "summary.json"),
         new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(summary));
-    History h = neural.summary();
+    History h = fitted.summary();
     out.printf(Locale.ROOT, "%s%n", config);
     out.printf(Locale.ROOT, "trained %s on %,d rows (train + validation) in %.1f s: %d epochs, best epoch %d; %s: %s%n",
         estimator.getClass().getSimpleName(), rowsTrain, fitSeconds, h.epochs().size(),
@@ -227,7 +227,7 @@ final class TrainJob {
       out.printf(Locale.ROOT, "cross-validation (%d folds, %s): %s%n", config.numFolds, config.cvMetric,
           Arrays.toString(cvMetrics));
     }
-    out.printf(Locale.ROOT, "test (%,d rows): %s%n", test.count(), headline(report));
+    out.printf(Locale.ROOT, "test (%,d rows): %s%n", rowsTest, headline(report));
     out.printf(Locale.ROOT, "wrote %s/{model, metrics.json, summary.json, training-curves.png, %s} in %.1f s%n",
         config.output, String.join(", ", plots), (System.nanoTime() - t0) / 1e9);
     return report;

@@ -25,7 +25,6 @@ import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.attribute.Attribute;
 import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.attribute.NominalAttribute;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.sql.Column;
@@ -114,8 +113,7 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
   /** Sets any param by name with validation, e.g. {@code setParam("learningRate", 0.01)}; returns this. */
   @SuppressWarnings("unchecked")
   public E setParam(String name, Object value) {
-    Param<Object> p = (Param<Object>) getParam(name);
-    set(p, SharedParams.checked(this, p, value));
+    SharedParams.setChecked(this, name, value);
     return (E) this;
   }
 

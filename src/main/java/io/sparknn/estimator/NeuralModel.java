@@ -18,7 +18,6 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.linalg.SQLDataTypes;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
@@ -98,8 +97,7 @@ public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> imp
   /** Sets a scoring param by name with validation; returns this. */
   @SuppressWarnings("unchecked")
   private M setParam(String name, Object value) {
-    Param<Object> p = (Param<Object>) getParam(name);
-    set(p, SharedParams.checked(this, p, value));
+    SharedParams.setChecked(this, name, value);
     return (M) this;
   }
 

@@ -29,6 +29,13 @@ public final class SharedParams {
     return value;
   }
 
+  /** Sets {@code stage}'s param {@code name} to {@code value} once {@link #checked} has accepted it. */
+  @SuppressWarnings("unchecked")
+  public static void setChecked(Params stage, String name, Object value) {
+    Param<Object> p = (Param<Object>) stage.getParam(name);
+    stage.set(p, checked(stage, p, value));
+  }
+
   /** Name of the label column. */
   public static Param<String> labelCol(Params p) {
     return new Param<>(p, "labelCol", "label column name (non-empty)", (String v) -> v != null && !v.isEmpty());
