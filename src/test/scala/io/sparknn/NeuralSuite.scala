@@ -26,11 +26,12 @@ class NeuralSuite extends SparkSuite {
   test("a Pipeline from raw columns to a NeuralClassifier, with embeddings, survives save/load") {
     val Array(train, test) = new StratifiedSplitter().setLabelCol("label").setWeights(0.8, 0.2).setSeed(1)
       .split(loans)
-    val clf = new NeuralClassifier().setHiddenLayers(16).setMaxEpochs(5).setEmbeddingDim(3)
+    val clf = new NeuralClassifier().setHiddenLayers(16).setMaxEpochs(20).setEmbeddingDim(3)
     val model = new Pipeline().setStages(prep :+ clf).fit(train)
     val nn = model.stages.last.asInstanceOf[NeuralClassificationModel]
     assert(nn.networkSpec.nominalSlots.toSeq == Seq(0, 1), "term and addr_state go through embeddings")
-    assert(nn.summary.epochs.size() == 5)
+    assert(nn.ensembleSize == 5, "1,200 training rows: a bagged ensemble of 5 (ensembleFolds auto)")
+    assert(nn.memberSummaries.size() == 5 && nn.summary.epochs.size() <= 20)
     val scored = model.transform(test)
     assert(scored.count() == test.count())
     val auc = new MetricsEvaluator().setMetricName("auc").evaluate(scored)
@@ -45,7 +46,7 @@ class NeuralSuite extends SparkSuite {
     val Array(train, _) = new StratifiedSplitter().setLabelCol("label").setWeights(0.8, 0.2).setSeed(1).split(loans)
     val seen = scala.collection.mutable.ArrayBuffer.empty[TrainingListener.Progress]
     var ended = 0
-    val clf = new NeuralClassifier().setHiddenLayers(8).setMaxEpochs(30).setPatience(0)
+    val clf = new NeuralClassifier().setHiddenLayers(8).setMaxEpochs(30).setPatience(0).setEnsembleFolds(1)
       .addTrainingListener(new TrainingListener {
         override def onEpoch(p: TrainingListener.Progress): Boolean = { seen += p; p.epoch < 3 }
         override def onEnd(h: History): Unit = ended += 1

@@ -2,6 +2,7 @@ package io.sparknn.classification;
 
 import io.sparknn.nn.Architecture;
 import io.sparknn.train.History;
+import java.util.List;
 import io.sparknn.estimator.NeuralModel;
 import org.apache.spark.ml.util.MLReader;
 
@@ -12,8 +13,8 @@ import org.apache.spark.ml.util.MLReader;
  * and diagnosis, saved with the model.
  */
 public final class NeuralClassificationModel extends NeuralModel<NeuralClassificationModel> {
-  NeuralClassificationModel(String uid, Architecture architecture, float[] params, History history) {
-    super(uid, "crossEntropy", architecture, params, history);
+  NeuralClassificationModel(String uid, Architecture architecture, float[] params, List<History> histories) {
+    super(uid, "crossEntropy", architecture, params, histories);
   }
 
   /** Number of classes. */
@@ -22,7 +23,7 @@ public final class NeuralClassificationModel extends NeuralModel<NeuralClassific
   }
 
   @Override
-  protected NeuralClassificationModel create(String uid, Architecture a, float[] params, History h) {
+  protected NeuralClassificationModel create(String uid, Architecture a, float[] params, List<History> h) {
     return new NeuralClassificationModel(uid, a, params, h);
   }
 

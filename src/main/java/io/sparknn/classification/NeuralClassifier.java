@@ -2,6 +2,7 @@ package io.sparknn.classification;
 
 import io.sparknn.nn.Architecture;
 import io.sparknn.train.History;
+import java.util.List;
 import io.sparknn.estimator.NeuralEstimator;
 import org.apache.spark.ml.util.DefaultParamsReadable;
 import org.apache.spark.ml.util.Identifiable;
@@ -37,7 +38,7 @@ public final class NeuralClassifier extends NeuralEstimator<NeuralClassification
   }
 
   @Override
-  protected NeuralClassificationModel model(String uid, Architecture a, float[] params, History h) {
+  protected NeuralClassificationModel model(String uid, Architecture a, float[] params, List<History> h) {
     return new NeuralClassificationModel(uid, a, params, h);
   }
 

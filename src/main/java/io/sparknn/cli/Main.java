@@ -303,8 +303,11 @@ public final class Main implements Runnable {
       }
       if (t instanceof NeuralModel<?> n) {
         History h = n.summary();
-        b.append(String.format(Locale.ROOT, "  network: %d inputs, %d outputs, %,d values%n", n.numFeatures(),
-            n.networkSpec().outputs(), n.network().size()));
+        b.append(String.format(Locale.ROOT, "  network: %d inputs, %d outputs, %,d values%s%n", n.numFeatures(),
+            n.networkSpec().outputs(), n.network().size(), n.ensembleSize() == 1 ? ""
+            : " each; a bagged ensemble of " + n.ensembleSize() + " networks (best epochs " + n.memberSummaries()
+            .stream().map(e -> String.valueOf(e.bestEpoch())).collect(java.util.stream.Collectors.joining(", "))
+            + "; the history below is the first's)"));
         b.append(String.format(Locale.ROOT, "  history: %d epochs, best epoch %d (%s)%n", h.epochs().size(),
             h.bestEpoch(), h.metricName()));
         b.append(String.format(Locale.ROOT, "  %6s %12s %12s %12s %10s%n", "epoch", "train loss", "val loss",

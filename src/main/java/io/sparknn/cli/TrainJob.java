@@ -121,6 +121,9 @@ final class TrainJob {
 
   private Object value(Param<Object> p, JsonNode v, String key) {
     try {
+      if (p instanceof org.apache.spark.ml.param.DoubleParam && v.isIntegralNumber()) {
+        return v.asDouble(); // 0 for 0.0, as a JSON user writes it
+      }
       return p.jsonDecode(v.toString());
     } catch (Exception bad) { // json4s' MappingException is checked to javac
       throw config.error(key, v, "a value of the param's type: " + p.doc());
@@ -220,8 +223,9 @@ final class TrainJob {
         new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(summary));
     History h = fitted.summary();
     out.printf(Locale.ROOT, "%s%n", config);
-    out.printf(Locale.ROOT, "trained %s on %,d rows (train + validation) in %.1f s: %d epochs, best epoch %d; %s: %s%n",
-        estimator.getClass().getSimpleName(), rowsTrain, fitSeconds, h.epochs().size(),
+    out.printf(Locale.ROOT, "trained %s on %,d rows (train + validation) in %.1f s: %s%d epochs, best epoch %d; %s:"
+        + " %s%n", estimator.getClass().getSimpleName(), rowsTrain, fitSeconds, fitted.ensembleSize() == 1 ? ""
+        : "a bagged ensemble of " + fitted.ensembleSize() + " networks, the first ", h.epochs().size(),
         h.bestEpoch(), h.diagnosis().fit(), h.diagnosis().reason());
     if (cvMetrics != null) {
       out.printf(Locale.ROOT, "cross-validation (%d folds, %s): %s%n", config.numFolds, config.cvMetric,
@@ -317,6 +321,9 @@ final class TrainJob {
     s.put("testRows", testRows);
     s.put("fitSeconds", fitSeconds);
     s.set("history", history(m.summary()));
+    s.put("ensembleSize", m.ensembleSize());
+    com.fasterxml.jackson.databind.node.ArrayNode best = s.putArray("memberBestEpochs");
+    m.memberSummaries().forEach(h -> best.add(h.bestEpoch()));
     ObjectNode params = s.putObject("params");
     for (Param<?> p : m.params()) {
       if (m.isDefined(p)) {

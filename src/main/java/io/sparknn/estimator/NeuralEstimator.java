@@ -108,7 +108,7 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
   protected abstract boolean classification();
 
   /** The fitted model. */
-  protected abstract M model(String uid, Architecture architecture, float[] params, History history);
+  protected abstract M model(String uid, Architecture architecture, float[] params, List<History> histories);
 
   /** Sets any param by name with validation, e.g. {@code setParam("learningRate", 0.01)}; returns this. */
   @SuppressWarnings("unchecked")
@@ -362,6 +362,14 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
     return setParam("syncEvery", v);
   }
 
+  /**
+   * Sets the number of networks of a bagged ensemble (default 0 = auto: 5 on a table of at most 5,000 rows, else
+   * 1; 1 = a single network).
+   */
+  public E setEnsembleFolds(int v) {
+    return setParam("ensembleFolds", v);
+  }
+
   /** Sets the checkpoint directory (default empty = the SparkContext's checkpoint directory, if set). */
   public E setCheckpointDir(String v) {
     return setParam("checkpointDir", v);
@@ -416,21 +424,116 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
       double[] stats = blockStats(blocks, d, nominal);
       int outputs = classification() ? numClasses(stats, names[1]) : 1;
       checkCategories(stats, nominal, where);
-      String body = body(d, nominal[0], where, sequences);
-      Architecture arch = new Architecture(d, nominal[0], nominal[1], embeddingDims(nominal[0], nominal[1], body),
-          getHiddenLayers(), getActivation(), getNormalization(), getResidual(), getDropout(), getWeightInit(),
+      Sizing size = sizing((long) stats[3]);
+      String body = body(d, nominal[0], where, sequences, size.hidden());
+      int[] dims = embeddingDims(nominal[0], nominal[1], body);
+      checkEmbeddingSize(nominal, dims, where);
+      Architecture arch = new Architecture(d, nominal[0], nominal[1], dims, size.hidden(), getActivation(), getNormalization(), getResidual(), getDropout(), getWeightInit(),
           outputs, getInputShape(), body, sequences);
-      TrainingJob job = new TrainingJob(arch, new TrainingJob.Config(getLoss(), getLabelSmoothing(), getOptimizer(),
-          getMomentum(), getNesterov(), getWeightDecay(), getL1(), getL2(), getClipValue(), getClipNorm(),
-          getLrSchedule(), getWarmupSteps(), new Trainer.Settings(getBatchSize(), getMaxEpochs(), getLearningRate(),
-          getPatience(), getMinDelta(), getSeed()), getValidationFraction(), !v.isEmpty(), getMixup(),
-          getInputNoise(), getEngine()));
-      TrainingDispatch.Fitted result = new TrainingDispatch(this, job, workers == 1 ? blocks.coalesce(1) : blocks, d)
-          .run();
-      return copyValues(model(uid, arch, result.weights(), result.history()), ParamMap.empty()).setParent(this);
+      int members = size.members();
+      JavaRDD<TrainingRows> shares = workers == 1 ? blocks.coalesce(1) : blocks;
+      TrainingDispatch.Fitted[] fitted = new TrainingDispatch.Fitted[members];
+      java.util.function.IntConsumer member = j -> {
+        long seed = j == 0 ? getSeed() : Trainer.memberSeed(getSeed(), j);
+        TrainingJob job = new TrainingJob(arch, new TrainingJob.Config(getLoss(), getLabelSmoothing(),
+            getOptimizer(), getMomentum(), getNesterov(), getWeightDecay(), getL1(), size.l2(), getClipValue(),
+            getClipNorm(), getLrSchedule(), getWarmupSteps(), new Trainer.Settings(size.batchSize(), getMaxEpochs(),
+            getLearningRate(), getPatience(), getMinDelta(), seed), getValidationFraction(), !v.isEmpty(),
+            getMixup(), getInputNoise(), getEngine(), new TrainingJob.HoldOut(getSeed(), j, members)));
+        fitted[j] = new TrainingDispatch(this, job, shares, d).run();
+      };
+      if (members == 1) {
+        member.accept(0);
+      } else {
+        Ensembles.train(this, members, TrainingDispatch.slots(dataset.sparkSession().sparkContext()) / workers,
+            member, j -> fitted[j].interrupted());
+      }
+      List<History> histories = new ArrayList<>();
+      List<float[]> weights = new ArrayList<>();
+      for (TrainingDispatch.Fitted f : fitted) {
+        if (f != null) {
+          histories.add(f.history());
+          weights.add(f.weights());
+        }
+      }
+      M model = copyValues(model(uid, arch, concat(weights), histories), ParamMap.empty()).setParent(this);
+      // the model's params say what it was trained with: the small-table values and the ensemble's size
+      model.set(model.hiddenLayers(), size.hidden());
+      model.set(model.batchSize(), size.batchSize());
+      model.set(model.l2(), size.l2());
+      model.set(model.ensembleFolds(), histories.size());
+      return model;
     } finally {
       blocks.unpersist(false);
     }
+  }
+
+  /**
+   * The number of networks to train ({@code ensembleFolds} resolved): auto = {@link #SMALL_TABLE_ENSEMBLE} on at
+   * most {@link #SMALL_TABLE_ROWS} rows without a validation column, {@code checkpointDir} or {@code resumeFrom},
+   * else 1. An explicit ensemble needs a validation fold per member and is not checkpointed.
+   */
+  /**
+   * The values a fit of {@code rows} rows trains with: on a small table ({@link #SMALL_TABLE_ROWS} rows or fewer),
+   * {@code hiddenLayers}, {@code batchSize} and {@code l2} take their small-table values unless set, and
+   * {@code ensembleFolds} = auto bags; on a larger one, the params' values.
+   */
+  private Sizing sizing(long rows) {
+    boolean small = rows <= SMALL_TABLE_ROWS;
+    Sizing s = new Sizing(small && !isSet(hiddenLayers()) ? NeuralParams.smallTableHiddenLayers(rows) : getHiddenLayers(),
+        small && !isSet(batchSize()) ? SMALL_TABLE_BATCH_SIZE : getBatchSize(),
+        small && !isSet(l2()) ? NeuralParams.smallTableL2(rows) : getL2(), members(rows));
+    if (small) {
+      LOG.info("{}: {} rows is a small table (at most {}): batchSize {}, hiddenLayers {}, l2 {}, {} network(s) —"
+          + " params you set are kept; set the others to pin them (e.g. so CrossValidator's folds and the final"
+          + " refit train alike)", uid, rows, SMALL_TABLE_ROWS, s.batchSize(), Arrays.toString(s.hidden()), s.l2(),
+          s.members());
+    }
+    return s;
+  }
+
+  /** The size-dependent values of one fit. */
+  private record Sizing(int[] hidden, int batchSize, double l2, int members) {}
+
+  private int members(long rows) {
+    int k = getEnsembleFolds();
+    boolean indicator = !getValidationIndicatorCol().isEmpty();
+    boolean resume = !getResumeFrom().isEmpty() || !getCheckpointDir().isEmpty();
+    if (k == 0) {
+      return rows <= SMALL_TABLE_ROWS && !indicator && !resume ? SMALL_TABLE_ENSEMBLE : 1;
+    }
+    String where = SchemaChecks.where(this, "ensembleFolds") + " = " + k;
+    if (k > 1 && indicator) {
+      throw new IllegalArgumentException(where + " holds out its own validation folds, but validationIndicatorCol"
+          + " is set to '" + getValidationIndicatorCol() + "'. Set ensembleFolds to 1 to validate on that column,"
+          + " or clear validationIndicatorCol.");
+    }
+    if (k > 1 && resume) {
+      String p = getResumeFrom().isEmpty() ? "checkpointDir" : "resumeFrom";
+      throw new IllegalArgumentException(where + ": checkpoints continue one network's fit, and " + p + " is set ('"
+          + (getResumeFrom().isEmpty() ? getCheckpointDir() : getResumeFrom()) + "'). Set ensembleFolds to 1 for a"
+          + " resumable fit, or clear " + p + ".");
+    }
+    if (k > rows) {
+      throw new IllegalArgumentException(where + " needs at least one validation row per member, but the fit has "
+          + rows + " rows. Set ensembleFolds to at most " + rows + " (or 1).");
+    }
+    return k;
+  }
+
+  /** The members' weights end to end (the model's layout). */
+  private static float[] concat(List<float[]> parts) {
+    int n = 0;
+    for (float[] p : parts) {
+      n += p.length;
+    }
+    float[] out = new float[n];
+    int at = 0;
+    for (float[] p : parts) {
+      System.arraycopy(p, 0, out, at, p.length);
+      at += p.length;
+    }
+    return out;
   }
 
   /**
@@ -452,7 +555,7 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
    * the {@code inputShape} (empty for an MLP). Checked here, on the driver, by building it once: a shape that does
    * not fit fails before any job, with the param, the token and the numbers.
    */
-  private String body(int d, int[] nominalSlots, String where, boolean sequences) {
+  private String body(int d, int[] nominalSlots, String where, boolean sequences, int[] hidden) {
     String param = getLayers().isEmpty() ? "architecture" : "layers";
     try {
       Shape shape;
@@ -464,7 +567,7 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
       }
       String body = !getLayers().isEmpty() ? getLayers() : new Architecture.Family(getArchitecture(), getFilters(),
           getKernelSize(), getHiddenSize(), getNumLayers(), getBidirectional(), getSequencePooling(), getModelDim(),
-          getNumHeads(), getHiddenLayers(), getActivation(), getNormalization(), getDropout()).layers(shape);
+          getNumHeads(), hidden, getActivation(), getNormalization(), getDropout()).layers(shape);
       if (body.isEmpty() && sequences) {
         throw new IllegalArgumentException("a sequence column (" + where + ") needs a network over steps:"
             + " architecture lstm, gru, rnn, transformer or cnn, or a layers stack");
@@ -477,7 +580,7 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
       if (!body.isEmpty()) {
         int[] ones = new int[nominalSlots.length];
         java.util.Arrays.fill(ones, 1);
-        new Architecture(d, nominalSlots, ones, embeddingDims(nominalSlots, ones, body), getHiddenLayers(),
+        new Architecture(d, nominalSlots, ones, embeddingDims(nominalSlots, ones, body), hidden,
             getActivation(), getNormalization(), false, getDropout(), getWeightInit(), 1, getInputShape(), body,
             sequences).build(false, 0);
       }
@@ -524,7 +627,7 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
     double[] stats = blocks.map(b -> {
       double[] s = {Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NaN, b.rows(), -1, Double.NaN};
       for (double y : b.labels()) {
-        if (y < 0 || y != Math.rint(y) || y > 1_000_000) {
+        if (y < 0 || y != Math.rint(y) || y >= MAX_CLASSES) {
           s[2] = y;
         } else {
           s[0] = Math.max(s[0], y);
@@ -548,6 +651,25 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
     return stats;
   }
 
+  /**
+   * Fails when the embeddings that the features' metadata asks for would hold more than {@link #MAX_EMBEDDING_VALUES}
+   * values (a nominal slot's number of values decides its table's size), naming the largest slot.
+   */
+  private void checkEmbeddingSize(int[][] nominal, int[] dims, String where) {
+    long total = 0;
+    int largest = -1;
+    for (int s = 0; s < dims.length; s++) {
+      total += (long) nominal[1][s] * dims[s];
+      largest = largest < 0 || nominal[1][s] > nominal[1][largest] ? s : largest;
+    }
+    if (total > MAX_EMBEDDING_VALUES) {
+      throw new IllegalArgumentException(where + ": the embeddings of its nominal slots would hold " + total
+          + " values, more than " + MAX_EMBEDDING_VALUES + "; slot " + nominal[0][largest] + " alone has "
+          + nominal[1][largest] + " categories (its attribute metadata). Cap the categories (CategoricalEncoder"
+          + " maxCategories, minFrequency), encode that column another way, or set embeddingDim lower.");
+    }
+  }
+
   /** Fails when a nominal slot holds something other than a category index of its embedding. */
   private void checkCategories(double[] stats, int[][] nominal, String where) {
     if (stats[4] >= 0) {
@@ -564,7 +686,8 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
   private int numClasses(double[] stats, String where) {
     if (!Double.isNaN(stats[2])) {
       throw new IllegalArgumentException(where + " has the label " + stats[2] + " but labels must be class"
-          + " indices 0, 1, ..., k-1. Index string labels with StringIndexer or CategoricalEncoder first.");
+          + " indices 0, 1, ..., k-1 with k <= " + MAX_CLASSES + " (the output layer and every row's target have"
+          + " k entries). Index string labels with StringIndexer or CategoricalEncoder first.");
     }
     if (stats[0] == stats[1]) {
       throw new IllegalArgumentException(where + " has a single class (" + (int) stats[0] + "); a classifier"

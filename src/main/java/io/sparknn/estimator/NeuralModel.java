@@ -43,22 +43,29 @@ import org.apache.spark.sql.types.StructType;
  * @param <M> the concrete model type
  */
 public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> implements NeuralParams, MLWritable {
-  private static final int FORMAT_VERSION = 3;
+  private static final int FORMAT_VERSION = 4;
 
   private final String uid;
   private final Defs defs;
   private final Architecture architecture;
   private final float[] params;
-  private final History history;
+  private final List<History> histories;
 
-  /** A model of {@code architecture} with the given weights and history. */
+  /**
+   * A model of {@code architecture} with the given weights and histories: one network, or the members of a bagged
+   * ensemble ({@code ensembleFolds}), whose weights follow each other in {@code params}.
+   */
   protected NeuralModel(String uid, String defaultLoss, Architecture architecture, float[] params,
-      History history) {
+      List<History> histories) {
+    if (histories.isEmpty() || params.length % histories.size() != 0) {
+      throw new IllegalArgumentException(uid + ": " + params.length + " weights do not split into "
+          + histories.size() + " equal members");
+    }
     this.uid = uid;
     this.defs = new Defs(this, defaultLoss);
     this.architecture = architecture;
     this.params = params;
-    this.history = history;
+    this.histories = List.copyOf(histories);
   }
 
   @Override
@@ -84,14 +91,76 @@ public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> imp
     return architecture.inputs();
   }
 
-  /** Per-epoch training history, best epoch and fit diagnosis. */
+  /**
+   * Per-epoch training history, best epoch and fit diagnosis (of the first member when the model is a bagged
+   * ensemble: {@link #memberSummaries()} has them all).
+   */
   public History summary() {
-    return history;
+    return histories.get(0);
   }
 
-  /** The network with the fitted weights (float), for inspection or scoring outside Spark. */
+  /** The training history of every network of the model, in member order (one entry without an ensemble). */
+  public List<History> memberSummaries() {
+    return histories;
+  }
+
+  /**
+   * Number of networks whose predictions the model averages: {@code ensembleFolds} as the fit resolved it (1 =
+   * a single network).
+   */
+  public int ensembleSize() {
+    return histories.size();
+  }
+
+  /**
+   * The network with the fitted weights (float), for inspection or scoring outside Spark; the first member of an
+   * ensemble ({@link #network(int)}).
+   */
   public Network network() {
-    return architecture.build(false, 0).load(params);
+    return network(0);
+  }
+
+  /** Member {@code j} of the ensemble, in [0, {@link #ensembleSize()}), with its fitted weights. */
+  public Network network(int j) {
+    if (j < 0 || j >= histories.size()) {
+      throw new IndexOutOfBoundsException(uid + ": member " + j + " of an ensemble of " + histories.size());
+    }
+    int size = params.length / histories.size();
+    return architecture.build(false, 0).load(java.util.Arrays.copyOfRange(params, j * size, (j + 1) * size));
+  }
+
+  /**
+   * The model's outputs from its members' outputs for the same {@code rows} rows ({@code k} values each): a
+   * single network's as they are; an ensemble's regression predictions averaged, and for a classifier the log of
+   * the members' averaged probabilities (logits whose softmax is that average).
+   */
+  public static double[] combine(double[][] members, int rows, int k, boolean classification) {
+    if (members.length == 1) {
+      return members[0];
+    }
+    double[] out = new double[rows * k];
+    double[] p = new double[k];
+    for (double[] m : members) {
+      for (int i = 0; i < rows; i++) {
+        if (classification) {
+          System.arraycopy(m, i * k, p, 0, k);
+          double[] s = io.sparknn.nn.Loss.softmax(p);
+          for (int c = 0; c < k; c++) {
+            out[i * k + c] += s[c] / members.length;
+          }
+        } else {
+          for (int c = 0; c < k; c++) {
+            out[i * k + c] += m[i * k + c] / members.length;
+          }
+        }
+      }
+    }
+    if (classification) {
+      for (int i = 0; i < out.length; i++) {
+        out[i] = Math.log(out[i]);
+      }
+    }
+    return out;
   }
 
   /** Sets a scoring param by name with validation; returns this. */
@@ -132,7 +201,7 @@ public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> imp
   }
 
   /** The same model under another uid with other weights (copy and load). */
-  protected abstract M create(String uid, Architecture architecture, float[] params, History history);
+  protected abstract M create(String uid, Architecture architecture, float[] params, List<History> histories);
 
   /** True for the classifier (three output columns), false for the regressor (prediction only). */
   protected abstract boolean classification();
@@ -179,8 +248,8 @@ public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> imp
     String where = SchemaChecks.where(this, "featuresCol") + ": column '" + getFeaturesCol() + "'";
     FeatureReader reader = architecture.masked() ? FeatureReader.sequence(field, architecture.inputShape(), where)
         : FeatureReader.vector(architecture.inputs());
-    Scorer scorer = new Scorer(architecture, reader, weights, df.schema().fieldIndex(getFeaturesCol()),
-        getHandleInvalid(), where, classification(), getEngine());
+    Scorer scorer = new Scorer(architecture, histories.size(), reader, weights,
+        df.schema().fieldIndex(getFeaturesCol()), getHandleInvalid(), where, classification(), getEngine());
     return Rows.dataFrame(df.sparkSession(), Rows.internal(df).mapPartitions(scorer::score), out);
   }
 
@@ -190,6 +259,7 @@ public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> imp
    */
   private static final class Scorer implements Serializable {
     private final Architecture arch;
+    private final int members;
     private final FeatureReader reader;
     private final Broadcast<float[]> weights;
     private final int featureIndex;
@@ -198,8 +268,9 @@ public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> imp
     private final boolean classification;
     private final String engine;
 
-    Scorer(Architecture arch, FeatureReader reader, Broadcast<float[]> weights, int featureIndex, String mode,
-        String where, boolean classification, String engine) {
+    Scorer(Architecture arch, int members, FeatureReader reader, Broadcast<float[]> weights, int featureIndex,
+        String mode, String where, boolean classification, String engine) {
+      this.members = members;
       this.engine = engine;
       this.reader = reader;
       this.arch = arch;
@@ -211,14 +282,21 @@ public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> imp
     }
 
     Iterator<InternalRow> score(Iterator<InternalRow> rows) {
-      Network net = arch.build(TaskResources.bind(engine).engine(), false, 0).load(weights.value());
+      io.sparknn.nn.Engine e = TaskResources.bind(engine).engine();
+      float[] all = weights.value();
+      int size = all.length / members;
+      Network[] nets = new Network[members];
+      for (int j = 0; j < members; j++) {
+        nets[j] = arch.build(e, false, 0).load(members == 1 ? all
+            : java.util.Arrays.copyOfRange(all, j * size, (j + 1) * size));
+      }
       return new Iterator<>() {
         private Iterator<InternalRow> batch = java.util.Collections.emptyIterator();
 
         @Override
         public boolean hasNext() {
           while (!batch.hasNext() && rows.hasNext()) {
-            batch = scoreBatch(net, rows);
+            batch = scoreBatch(nets, rows);
           }
           return batch.hasNext();
         }
@@ -233,9 +311,9 @@ public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> imp
       };
     }
 
-    private Iterator<InternalRow> scoreBatch(Network net, Iterator<InternalRow> source) {
+    private Iterator<InternalRow> scoreBatch(Network[] nets, Iterator<InternalRow> source) {
       int d = arch.inputs();
-      int size = net.scoringBatch();
+      int size = nets[0].scoringBatch();
       List<InternalRow> kept = new ArrayList<>(size);
       int[] slot = new int[size]; // the row's index in the batch matrix, -1 for an invalid kept row
       float[] x = new float[size * d];
@@ -259,7 +337,14 @@ public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> imp
         }
       }
       int k = arch.outputs();
-      double[] o = valid == 0 ? null : net.infer(x, 0, valid);
+      double[] o = null;
+      if (valid > 0) {
+        double[][] each = new double[nets.length][];
+        for (int j = 0; j < nets.length; j++) {
+          each[j] = nets[j].infer(x, 0, valid);
+        }
+        o = combine(each, valid, k, classification);
+      }
       double[] nan = new double[k];
       java.util.Arrays.fill(nan, Double.NaN);
       List<InternalRow> out = new ArrayList<>(kept.size());
@@ -274,7 +359,7 @@ public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> imp
 
   @Override
   public M copy(ParamMap extra) {
-    return copyValues(create(uid, architecture, params, history), extra).setParent(parent());
+    return copyValues(create(uid, architecture, params, histories), extra).setParent(parent());
   }
 
   private static final StructType DATA = new StructType()
@@ -295,21 +380,26 @@ public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> imp
       .add("params", DataTypes.createArrayType(DataTypes.FloatType), false)
       .add("metric", DataTypes.StringType, false)
       .add("bestEpoch", DataTypes.IntegerType, false)
-      .add("history", DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType)), false);
+      .add("history", DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType)), false)
+      .add("memberBestEpochs", DataTypes.createArrayType(DataTypes.IntegerType), false)
+      .add("memberHistories", DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.createArrayType(
+          DataTypes.DoubleType))), false);
 
   @Override
   public MLWriter write() {
     Architecture a = architecture;
+    History first = histories.get(0);
     return new Persistence.Writer(this, FORMAT_VERSION, DATA, List.of(RowFactory.create(a.inputs(),
         a.nominalSlots(), a.cardinalities(), a.embeddingDims(), a.hidden(), a.activation(), a.normalization(),
         a.residual(), a.dropout(), a.weightInit(), a.outputs(), a.inputShape(), a.layers(), a.masked(), params,
-        history.metricName(), history.bestEpoch(), history.table())));
+        first.metricName(), first.bestEpoch(), first.table(), histories.stream().mapToInt(History::bestEpoch)
+        .toArray(), histories.stream().map(History::table).toArray(double[][][]::new))));
   }
 
   /** The reader of a model class; {@code factory} is the model's {@link #create}. */
   protected static <T extends NeuralModel<T>> MLReader<T> reader(Class<T> cls, Factory<T> factory) {
     // version 1 (session-1 MLPs without an architecture) cannot be rebuilt; version 2 (MLPs before inputShape and
-    // layers) loads as a flat MLP
+    // layers) loads as a flat MLP; versions 2 and 3 (before ensembles) as one network
     return new Persistence.Reader<>(cls, 2, FORMAT_VERSION, (uid, rows) -> {
       Row r = rows.get(0);
       boolean stacked = java.util.Arrays.asList(r.schema().fieldNames()).contains("layers");
@@ -325,22 +415,44 @@ public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> imp
       for (int i = 0; i < params.length; i++) {
         params[i] = p.get(i);
       }
-      History h = History.restore(r.getString(r.fieldIndex("metric")), r.getInt(r.fieldIndex("bestEpoch")),
-          r.<scala.collection.Seq<Double>>getList(r.fieldIndex("history")).stream().map(s -> {
-            double[] v = new double[s.size()];
-            for (int i = 0; i < v.length; i++) {
-              v[i] = s.apply(i);
-            }
-            return v;
-          }).toList());
+      String metric = r.getString(r.fieldIndex("metric"));
+      List<History> h = new ArrayList<>();
+      if (java.util.Arrays.asList(r.schema().fieldNames()).contains("memberHistories")) {
+        List<Integer> best = r.getList(r.fieldIndex("memberBestEpochs"));
+        List<scala.collection.Seq<scala.collection.Seq<Double>>> tables = r.getList(r.fieldIndex(
+            "memberHistories"));
+        for (int j = 0; j < tables.size(); j++) {
+          h.add(History.restore(metric, best.get(j), table(scala.jdk.javaapi.CollectionConverters.asJava(
+              tables.get(j)))));
+        }
+      } else {
+        h.add(History.restore(metric, r.getInt(r.fieldIndex("bestEpoch")), table(r.getList(r.fieldIndex(
+            "history")))));
+      }
+      int size = a.build(false, 0).size();
+      if (params.length != (long) size * h.size()) {
+        throw new IllegalArgumentException(params.length + " weights, but " + h.size() + " network(s) of this"
+            + " architecture hold " + (long) size * h.size());
+      }
       return factory.create(uid, a, params, h);
     });
+  }
+
+  /** A saved history table as rows of doubles. */
+  private static List<double[]> table(List<scala.collection.Seq<Double>> rows) {
+    return rows.stream().map(row -> {
+      double[] v = new double[row.size()];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = row.apply(i);
+      }
+      return v;
+    }).toList();
   }
 
   /** Builds a model from its saved parts. */
   @FunctionalInterface
   protected interface Factory<T> {
     /** The model. */
-    T create(String uid, Architecture architecture, float[] params, History history);
+    T create(String uid, Architecture architecture, float[] params, List<History> histories);
   }
 }

@@ -50,8 +50,8 @@ public final class TrainingDispatch {
    */
   public static volatile BiPredicate<Trainer.Pass, Integer> faultInjection;
 
-  /** The fitted weights and history. */
-  public record Fitted(float[] weights, History history) {}
+  /** The fitted weights and history; {@code interrupted} when a listener or a cancelled job group ended the fit. */
+  public record Fitted(float[] weights, History history, boolean interrupted) {}
 
   private final NeuralEstimator<?, ?> stage;
   private final TrainingJob job;
@@ -120,11 +120,12 @@ public final class TrainingDispatch {
     try {
       FitLoop.Result r = new FitLoop(job.settings(), job.classification(), job.networkSize(),
           stage.getSyncEvery(), checkpoints).fingerprint(fingerprint).trainable(job.trainableValues())
-          .listeners(stage.uid(), stage.trainingListeners()).run(spark, job.initialState(), resume);
+          .listeners(stage.uid(), stage.trainingListeners()).member(job.holdOut().fold(), job.holdOut().folds())
+          .run(spark, job.initialState(), resume);
       if (checkpoints != null) {
         checkpoints.delete();
       }
-      return new Fitted(job.modelWeights(r.weights(), spark.scale), r.history());
+      return new Fitted(job.modelWeights(r.weights(), spark.scale), r.history(), r.interrupted());
     } finally {
       spark.release();
       if (ownGroup) {
@@ -136,8 +137,8 @@ public final class TrainingDispatch {
   private Checkpoints checkpoints(SparkContext sc) {
     String dir = stage.getCheckpointDir().isEmpty() && sc.getCheckpointDir().isDefined()
         ? sc.getCheckpointDir().get() : stage.getCheckpointDir();
-    if (dir.isEmpty() || stage.getCheckpointInterval() < 0) {
-      return null;
+    if (dir.isEmpty() || stage.getCheckpointInterval() < 0 || job.holdOut().folds() > 1) {
+      return null; // an ensemble's members are small fits and are not checkpointed (ensembleFolds)
     }
     Path path = new Path(new Path(dir), stage.uid() + "-" + fitId.substring(0, 8));
     LOG.info("{}: checkpoints every {} epoch(s) go to {}; an interrupted fit continues with resumeFrom={}",
@@ -314,7 +315,7 @@ public final class TrainingDispatch {
 
   /** Rethrows {@code e} unchanged (Spark's checked exceptions arrive from Scala undeclared). */
   @SuppressWarnings("unchecked")
-  private static <T extends Exception> T rethrow(Exception e) throws T {
+  static <T extends Throwable> T rethrow(Throwable e) throws T {
     throw (T) e;
   }
 

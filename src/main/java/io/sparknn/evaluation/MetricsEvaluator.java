@@ -42,7 +42,8 @@ import org.apache.spark.sql.types.StructType;
  * {@code logLoss} clips probabilities to [1e-15, 1 - 1e-15] and renormalizes, as scikit-learn does. Classes are
  * indices {@code 0..k-1}; {@code k} is the probability vector's size (or the largest class seen plus one).
  * Invalid rows (null/NaN label, prediction or score, a probability vector of the wrong size, labels outside
- * {@code [0, k)}, negative weights) fail with a message naming the column.
+ * {@code [0, k)}, negative weights) fail with a message naming the column; so do more than {@link #MAX_CLASSES}
+ * classes.
  */
 public final class MetricsEvaluator extends Evaluator implements HasLabelCol, DefaultParamsWritable {
   static final Set<String> CLASSIFICATION = Set.of("accuracy", "precision", "recall", "f1", "auc", "prAuc",
@@ -50,6 +51,13 @@ public final class MetricsEvaluator extends Evaluator implements HasLabelCol, De
   static final Set<String> REGRESSION = Set.of("rmse", "mse", "mae", "r2");
   /** Largest number of points kept per ROC or PR curve. */
   public static final int MAX_CURVE_POINTS = 1000;
+
+  /**
+   * Most classes a classification metric takes: the counts are a dense k × k confusion matrix per task (1,000
+   * classes = 8 MB), so a class index (or a score vector) beyond it fails with this limit instead of an
+   * overflowing allocation.
+   */
+  public static final int MAX_CLASSES = 1000;
 
   private final String uid;
   private final Param<String> labelCol;

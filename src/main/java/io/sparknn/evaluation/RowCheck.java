@@ -34,6 +34,11 @@ final class RowCheck implements Serializable {
 
   /** The same checks plus a score vector column of size {@code k} (0: no score column). */
   RowCheck withScores(String where, int size, boolean probability) {
+    if (size > MetricsEvaluator.MAX_CLASSES) {
+      throw new IllegalArgumentException(where + " holds " + size + " class scores per row, but classification"
+          + " metrics take at most " + MetricsEvaluator.MAX_CLASSES + " classes (a dense confusion matrix per"
+          + " task). Evaluate fewer classes, e.g. the top ones after grouping the rest into one class.");
+    }
     return new RowCheck(label, prediction, weight, where, size, probability);
   }
 
@@ -51,6 +56,12 @@ final class RowCheck implements Serializable {
       throw new IllegalArgumentException(where + " has " + what + " " + v + " but classes must be indices 0.."
           + (k > 0 ? (k - 1) + " (the score vectors have " + k + " entries)" : "k-1")
           + ". Index string labels with StringIndexer first.");
+    }
+    if (v >= MetricsEvaluator.MAX_CLASSES) {
+      throw new IllegalArgumentException(where + " has " + what + " " + v + " but classification metrics take"
+          + " class indices 0.." + (MetricsEvaluator.MAX_CLASSES - 1) + " (at most " + MetricsEvaluator.MAX_CLASSES
+          + " classes: a dense confusion matrix per task). Evaluate fewer classes, or index the labels so the"
+          + " classes present are 0..k-1.");
     }
     return (int) v;
   }

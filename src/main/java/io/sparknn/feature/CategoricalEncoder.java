@@ -133,7 +133,8 @@ public final class CategoricalEncoder extends Estimator<CategoricalEncoderModel>
     boolean target = TARGET.equals(getEncoding());
     String[] hashCols = Stratification.hashableColumns(schema);
     Column fold = !target ? lit(0)
-        : getFoldCol().isEmpty() ? CategoricalEncoderParams.hashedFold(hashCols, getSeed(), getNumFolds())
+        : getFoldCol().isEmpty() ? CategoricalEncoderParams.hashedFold(schema, hashCols, getSeed(),
+            getNumFolds())
         : col(getFoldCol()).cast("int");
     Column label = target ? col(getLabelCol()).cast("double") : lit(0.0);
     Column[] cols = new Column[in.length + 2];

@@ -172,7 +172,7 @@ public final class CategoricalEncoderModel extends Model<CategoricalEncoderModel
       raw = names.contains(getFoldCol()) ? col(getFoldCol()).cast("int") : null;
     } else {
       raw = names.containsAll(Arrays.asList(hashCols))
-          ? CategoricalEncoderParams.hashedFold(hashCols, getSeed(), getNumFolds()) : null;
+          ? CategoricalEncoderParams.hashedFold(schema, hashCols, getSeed(), getNumFolds()) : null;
     }
     if (raw == null) {
       return lit(null).cast("int");

@@ -204,7 +204,7 @@ public interface CategoricalEncoderParams
   }
 
   /** The fold of each row: a seeded hash of the named columns modulo {@code folds}. */
-  static Column hashedFold(String[] columns, long seed, int folds) {
-    return pmod(Stratification.rowHash(columns, seed), lit((long) folds)).cast("int");
+  static Column hashedFold(StructType schema, String[] columns, long seed, int folds) {
+    return pmod(Stratification.rowHash(schema, columns, seed), lit((long) folds)).cast("int");
   }
 }

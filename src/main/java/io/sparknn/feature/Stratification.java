@@ -2,6 +2,7 @@ package io.sparknn.feature;
 
 import static io.sparknn.util.SchemaChecks.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import io.sparknn.util.SchemaChecks;
@@ -15,6 +16,8 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructField;
@@ -68,7 +71,7 @@ final class Stratification {
     String key = "__sparknn_key";
     Column[] original = Arrays.stream(schema.fieldNames()).map(n -> col(n)).toArray(Column[]::new);
     // Sorting by the label first gives the class order countClasses used; the hash orders rows within a class.
-    JavaRDD<Row> sorted = df.withColumn(key, rowHash(hashableColumns(schema), seed))
+    JavaRDD<Row> sorted = df.withColumn(key, rowHash(schema, hashableColumns(schema), seed))
         .orderBy(col(labelCol), col(key))
         .select(original)
         .toJavaRDD();
@@ -91,20 +94,36 @@ final class Stratification {
     return df.sparkSession().createDataFrame(out, schema.add(outputCol, DataTypes.IntegerType, false));
   }
 
-  /** Columns whose values identify a row for hashing (Spark cannot hash maps). */
+  /** Columns whose values identify a row for hashing: all of them ({@link #rowHash} hashes every type). */
   static String[] hashableColumns(StructType schema) {
-    return Arrays.stream(schema.fields()).filter(f -> !(f.dataType() instanceof MapType)).map(StructField::name)
-        .toArray(String[]::new);
+    return schema.fieldNames();
   }
 
-  /** A seeded 64-bit hash of the named columns of each row: depends on content only, not on partitioning. */
-  static Column rowHash(String[] columns, long seed) {
+  /**
+   * A seeded 64-bit hash of the named columns of each row: depends on content only, not on partitioning. Spark's
+   * hash takes no maps, so a column whose type holds a map anywhere (a map, or an array or struct of maps) is hashed
+   * through its JSON text, which keeps every key and value in the row's own entry order.
+   */
+  static Column rowHash(StructType schema, String[] columns, long seed) {
     List<Column> cols = new ArrayList<>();
     cols.add(lit(seed));
     for (String c : columns) {
-      cols.add(col(c));
+      cols.add(holdsMap(schema.apply(c).dataType()) ? to_json(col(c)) : col(c));
     }
     return xxhash64(cols.toArray(new Column[0]));
+  }
+
+  private static boolean holdsMap(DataType t) {
+    if (t instanceof MapType) {
+      return true;
+    }
+    if (t instanceof ArrayType a) {
+      return holdsMap(a.elementType());
+    }
+    if (t instanceof StructType st) {
+      return Arrays.stream(st.fields()).anyMatch(f -> holdsMap(f.dataType()));
+    }
+    return false;
   }
 
   /** Checks the label column of a stratifying transformer and the output column. */

@@ -21,6 +21,43 @@ import org.apache.spark.ml.param.Params;
  * training loop. Defined once in {@link Defs}; each stage creates its {@code Defs} in its constructor.
  */
 public interface NeuralParams extends HasLabelCol, HasSeed, HasHandleInvalid {
+  /** Most classes a classifier takes (labels 0..k-1): the output layer and every row's target have k entries. */
+  int MAX_CLASSES = 10_000;
+
+  /** Most values the embeddings of a network may hold in total (nominal slots' categories × widths): 200 MB. */
+  long MAX_EMBEDDING_VALUES = 50_000_000;
+
+  /**
+   * Largest fit (rows, training + validation) that is a small table: there, params left unset take the
+   * {@code SMALL_TABLE_*} values and the fitted model's params show them.
+   */
+  long SMALL_TABLE_ROWS = 5_000;
+
+  /** Networks in the bagged ensemble that {@code ensembleFolds} = 0 (auto) trains on a small table. */
+  int SMALL_TABLE_ENSEMBLE = 5;
+
+  /** {@code batchSize} of a small table, unless set. */
+  int SMALL_TABLE_BATCH_SIZE = 32;
+
+  /**
+   * {@code l2} of a small table of {@code rows} rows, unless set: a fixed prior strength spread over the rows,
+   * {@value #SMALL_TABLE_PRIOR} / rows (0.01 at 250 rows, 0.0005 at 5,000).
+   */
+  static double smallTableL2(long rows) {
+    return SMALL_TABLE_PRIOR / Math.max(1, rows);
+  }
+
+  /** The prior strength of {@link #smallTableL2}. */
+  double SMALL_TABLE_PRIOR = 2.5;
+
+  /**
+   * {@code hiddenLayers} of a small table of {@code rows} rows, unless set: capacity that grows with the rows, one
+   * layer of 16 units below 256 rows and of 32 below 512, two layers of 64 from 512 rows.
+   */
+  static int[] smallTableHiddenLayers(long rows) {
+    return rows < 256 ? new int[] {16} : rows < 512 ? new int[] {32} : new int[] {64, 64};
+  }
+
   /** The param definitions of this stage. */
   Defs defs();
 
@@ -489,6 +526,16 @@ public interface NeuralParams extends HasLabelCol, HasSeed, HasHandleInvalid {
     return (Integer) getOrDefault(numWorkers());
   }
 
+  /** The {@code ensembleFolds} param. */
+  default IntParam ensembleFolds() {
+    return defs().ensembleFolds;
+  }
+
+  /** The value of {@code ensembleFolds}. */
+  default int getEnsembleFolds() {
+    return (Integer) getOrDefault(ensembleFolds());
+  }
+
   /** The {@code syncEvery} param. */
   default IntParam syncEvery() {
     return defs().syncEvery;
@@ -591,6 +638,7 @@ public interface NeuralParams extends HasLabelCol, HasSeed, HasHandleInvalid {
     final IntParam numHeads;
     final IntParam numWorkers;
     final IntParam syncEvery;
+    final IntParam ensembleFolds;
     final Param<String> checkpointDir;
     final IntParam checkpointInterval;
     final Param<String> resumeFrom;
@@ -606,7 +654,8 @@ public interface NeuralParams extends HasLabelCol, HasSeed, HasHandleInvalid {
       probabilityCol = SharedParams.column(p, "probabilityCol", "class probability column (classifier)");
       rawPredictionCol = SharedParams.column(p, "rawPredictionCol", "raw scores (logits) column (classifier)");
       hiddenLayers = new IntArrayParam(p, "hiddenLayers", "sizes of the hidden layers, e.g. [64, 64] (each >= 1;"
-          + " empty = a linear model)", (int[] v) -> Arrays.stream(v).allMatch(x -> x >= 1));
+          + " empty = a linear model); unless set, a fit of at most " + SMALL_TABLE_ROWS + " rows uses [16] below"
+          + " 256 rows, [32] below 512, else [64, 64]", (int[] v) -> Arrays.stream(v).allMatch(x -> x >= 1));
       activation = spec(p, "activation", "activation after every hidden layer: "
           + String.join(", ", Activation.NAMES) + ", prelu (learned slope); leakyRelu(a), elu(a), swish(b) take a"
           + " number", Architecture::checkActivation);
@@ -636,14 +685,16 @@ public interface NeuralParams extends HasLabelCol, HasSeed, HasHandleInvalid {
       nesterov = new BooleanParam(p, "nesterov", "Nesterov momentum");
       weightDecay = SharedParams.doubleAtLeast(p, "weightDecay", "decoupled weight decay of adamw", 0);
       l1 = SharedParams.doubleAtLeast(p, "l1", "L1 penalty on weights", 0);
-      l2 = SharedParams.doubleAtLeast(p, "l2", "L2 penalty on weights", 0);
+      l2 = SharedParams.doubleAtLeast(p, "l2", "L2 penalty on weights; unless set, a fit of at most "
+          + SMALL_TABLE_ROWS + " rows n uses " + SMALL_TABLE_PRIOR + " / n", 0);
       clipNorm = SharedParams.doubleAtLeast(p, "clipNorm", "clip the gradient to this norm; 0 = off", 0);
       clipValue = SharedParams.doubleAtLeast(p, "clipValue", "clip each gradient entry to +-this; 0 = off", 0);
       lrSchedule = spec(p, "lrSchedule", "learning-rate schedule: " + String.join(", ",
           LearningRateSchedule.NAMES) + ", e.g. step(1000, 0.5), cosine, oneCycle(0.3)",
           s -> LearningRateSchedule.parse(s, 0));
       warmupSteps = SharedParams.intAtLeast(p, "warmupSteps", "linear warmup steps before the schedule", 0);
-      batchSize = SharedParams.intAtLeast(p, "batchSize", "rows per mini-batch", 1);
+      batchSize = SharedParams.intAtLeast(p, "batchSize", "rows per mini-batch; unless set, a fit of at most "
+          + SMALL_TABLE_ROWS + " rows uses " + SMALL_TABLE_BATCH_SIZE, 1);
       maxEpochs = SharedParams.intAtLeast(p, "maxEpochs", "maximum passes over the training data", 1);
       validationFraction = new DoubleParam(p, "validationFraction", "stratified fraction held out for validation"
           + " when validationIndicatorCol is empty, in [0, 0.5]; 0 = none", ParamValidators.inRange(0, 0.5));
@@ -693,6 +744,12 @@ public interface NeuralParams extends HasLabelCol, HasSeed, HasHandleInvalid {
           + " slots", 1);
       syncEvery = SharedParams.intAtLeast(p, "syncEvery", "with numWorkers > 1: steps each worker takes between"
           + " two synchronisations (one Spark job per round); 0 = auto: max(8, steps per epoch / 8)", 0);
+      ensembleFolds = SharedParams.intAtLeast(p, "ensembleFolds", "bagged early stopping: k >= 2 trains k"
+          + " networks, network j early-stopped on fold j of a stratified k-fold split of the training rows and"
+          + " trained on the other folds, and the model averages their predictions; 1 = one network with the"
+          + " validationFraction hold-out; 0 = auto: " + SMALL_TABLE_ENSEMBLE + " when the fit has at most "
+          + SMALL_TABLE_ROWS + " rows and no validationIndicatorCol, checkpointDir or resumeFrom, else 1. Members"
+          + " train at once as free task slots allow and are not checkpointed", 0);
       checkpointDir = SharedParams.optionalString(p, "checkpointDir", "Hadoop directory for training checkpoints"
           + " (weights, optimizer moments, epoch, history); empty = the SparkContext's checkpoint directory when"
           + " set, else no checkpoints");
@@ -703,6 +760,7 @@ public interface NeuralParams extends HasLabelCol, HasSeed, HasHandleInvalid {
           + " start afresh");
       p.setDefault(numWorkers, 1);
       p.setDefault(syncEvery, 0);
+      p.setDefault(ensembleFolds, 0);
       p.setDefault(checkpointDir, "");
       p.setDefault(checkpointInterval, 10);
       p.setDefault(resumeFrom, "");

@@ -2,6 +2,7 @@ package io.sparknn.regression;
 
 import io.sparknn.nn.Architecture;
 import io.sparknn.train.History;
+import java.util.List;
 import io.sparknn.estimator.NeuralModel;
 import org.apache.spark.ml.util.MLReader;
 
@@ -11,12 +12,12 @@ import org.apache.spark.ml.util.MLReader;
  * training history (losses in standardized units, validation RMSE in the label's units) and diagnosis.
  */
 public final class NeuralRegressionModel extends NeuralModel<NeuralRegressionModel> {
-  NeuralRegressionModel(String uid, Architecture architecture, float[] params, History history) {
-    super(uid, "mse", architecture, params, history);
+  NeuralRegressionModel(String uid, Architecture architecture, float[] params, List<History> histories) {
+    super(uid, "mse", architecture, params, histories);
   }
 
   @Override
-  protected NeuralRegressionModel create(String uid, Architecture a, float[] params, History h) {
+  protected NeuralRegressionModel create(String uid, Architecture a, float[] params, List<History> h) {
     return new NeuralRegressionModel(uid, a, params, h);
   }
 

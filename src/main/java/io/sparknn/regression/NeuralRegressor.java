@@ -2,6 +2,7 @@ package io.sparknn.regression;
 
 import io.sparknn.nn.Architecture;
 import io.sparknn.train.History;
+import java.util.List;
 import io.sparknn.estimator.NeuralEstimator;
 import org.apache.spark.ml.util.DefaultParamsReadable;
 import org.apache.spark.ml.util.Identifiable;
@@ -32,7 +33,7 @@ public final class NeuralRegressor extends NeuralEstimator<NeuralRegressionModel
   }
 
   @Override
-  protected NeuralRegressionModel model(String uid, Architecture a, float[] params, History h) {
+  protected NeuralRegressionModel model(String uid, Architecture a, float[] params, List<History> h) {
     return new NeuralRegressionModel(uid, a, params, h);
   }
 

@@ -78,8 +78,11 @@ public final class FitLoop {
     double metricScale();
   }
 
-  /** The best epoch's network values and the history. */
-  public record Result(float[] weights, History history) {}
+  /**
+   * The best epoch's network values and the history; {@code interrupted} when a listener or a cancelled job group
+   * ended the fit (not early stopping or {@code maxEpochs}).
+   */
+  public record Result(float[] weights, History history, boolean interrupted) {}
 
   /** Where checkpoints go. */
   public interface Checkpoints {
@@ -99,6 +102,8 @@ public final class FitLoop {
   private boolean[] trainable;
   private String stage = "fit";
   private java.util.List<TrainingListener> listeners = java.util.List.of(TrainingListener.LOG);
+  private int member;
+  private int members = 1;
 
   /**
    * A loop over epochs with {@code settings}; {@code netSize} values of the state are the network (the rest are
@@ -160,6 +165,13 @@ public final class FitLoop {
     all.add(TrainingListener.LOG);
     all.addAll(extra);
     this.listeners = all;
+    return this;
+  }
+
+  /** Marks the fit as member {@code j} of an ensemble of {@code k} networks (for listeners); returns this. */
+  public FitLoop member(int j, int k) {
+    this.member = j;
+    this.members = k;
     return this;
   }
 
@@ -231,7 +243,7 @@ public final class FitLoop {
               + c.getMessage(), c);
         }
         LOG.info("{}: cancelled during epoch {}; keeping the best epoch, {}", stage, epoch + 1, bestEpoch + 1);
-        return end(best, state, history);
+        return end(best, state, history, true);
       }
       if (weightSum == 0) {
         throw new IllegalArgumentException("every training row has weight 0 (weightCol); nothing to learn from");
@@ -254,13 +266,19 @@ public final class FitLoop {
       history.add(new History.Epoch(epoch, trainLoss, v[0], v[1], rate, seconds), improved);
       TrainingListener.Progress progress = new TrainingListener.Progress(stage, epoch, settings.maxEpochs(),
           trainLoss, v[0], v[1], history.metricName(), rate, w, Arrays.stream(shares.train()).sum() / seconds,
-          seconds * (settings.maxEpochs() - epoch - 1), bestEpoch);
+          seconds * (settings.maxEpochs() - epoch - 1), bestEpoch, member, members);
       boolean stop = settings.patience() > 0 && epoch - bestEpoch >= settings.patience();
+      boolean interrupted = false;
       for (TrainingListener l : listeners) {
-        if (!l.onEpoch(progress) && !stop) {
+        boolean go;
+        synchronized (l) { // an ensemble's members may train at once: calls to one listener never overlap
+          go = l.onEpoch(progress);
+        }
+        if (!go && !stop) {
           LOG.info("{}: stopped by a training listener after epoch {}; keeping the best epoch, {}", stage,
               epoch + 1, bestEpoch + 1);
           stop = true;
+          interrupted = true;
         }
       }
       if (checkpoints != null && !stop && epoch + 1 < settings.maxEpochs()
@@ -268,18 +286,23 @@ public final class FitLoop {
         checkpoints.save(new Checkpoint(fingerprint, epoch + 1, updates, state, best, bestLoss, bestEpoch,
             history.metricName(), history.table()));
       }
+      if (interrupted) {
+        return end(best, state, history, true);
+      }
       if (stop) {
         break;
       }
     }
-    return end(best, state, history);
+    return end(best, state, history, false);
   }
 
-  private Result end(float[] best, float[] state, History history) {
+  private Result end(float[] best, float[] state, History history, boolean interrupted) {
     for (TrainingListener l : listeners) {
-      l.onEnd(history);
+      synchronized (l) {
+        l.onEnd(history);
+      }
     }
-    return new Result(best != null ? best : Arrays.copyOf(state, netSize), history);
+    return new Result(best != null ? best : Arrays.copyOf(state, netSize), history, interrupted);
   }
 
   /**

@@ -119,6 +119,11 @@ public final class Trainer {
   }
 
   /** A seed for (seed, worker, epoch, step): worker 0's epoch-0 stream starts from the seed itself. */
+  /** The seed of member {@code j} ≥ 1 of a bagged ensemble (member 0 keeps the fit's seed). */
+  public static long memberSeed(long seed, int j) {
+    return seed(seed ^ 0x3C6EF372FE94F82AL, j, -1, -1);
+  }
+
   static long seed(long seed, int worker, int epoch, int step) {
     long h = seed;
     for (long v : new long[] {worker, epoch, step}) {

@@ -39,17 +39,31 @@ public final class TrainingJob implements Serializable {
    * @param schedule learning-rate schedule spec
    * @param warmupSteps linear warmup steps
    * @param settings the loop settings
-   * @param validationFraction held-out fraction when there is no indicator column
+   * @param validationFraction held-out fraction when there is no indicator column and {@code folds} is 1
    * @param hasIndicator validation rows come from the indicator column
    * @param mixup mixup α (0 = off)
    * @param inputNoise Gaussian input noise σ (0 = off)
    * @param engine compute engine name: auto, jvm or nd4j (resolved in the training task)
+   * @param holdOut which rows are held out for validation when there is no indicator column
    */
   @DefaultSerializer(JavaSerializer.class) // Kryo cannot build records; Java serialization can
   public record Config(String loss, double labelSmoothing, String optimizer, double momentum, boolean nesterov,
       double weightDecay, double l1, double l2, double clipValue, double clipNorm, String schedule, int warmupSteps,
       Trainer.Settings settings, double validationFraction, boolean hasIndicator, double mixup, double inputNoise,
-      String engine) implements Serializable {}
+      String engine, HoldOut holdOut) implements Serializable {}
+
+  /**
+   * The validation hold-out of a fit without an indicator column: each class's rows (all rows for regression) in
+   * an order drawn from {@code seed}; {@code folds} = 1 holds out the first {@code validationFraction} of them,
+   * {@code folds} = k ≥ 2 holds out slice {@code fold} of k equal slices (member {@code fold} of a bagged
+   * ensemble; the same seed for every member, so the slices partition the rows).
+   *
+   * @param seed the seed of the order (the fit's seed, shared by an ensemble's members)
+   * @param fold the slice held out, in [0, folds)
+   * @param folds 1, or the ensemble's number of members
+   */
+  @DefaultSerializer(JavaSerializer.class)
+  public record HoldOut(long seed, int fold, int folds) implements Serializable {}
 
   private final Architecture architecture;
   private final Config config;
@@ -147,6 +161,11 @@ public final class TrainingJob implements Serializable {
   /** The loop settings. */
   public Trainer.Settings settings() {
     return config.settings();
+  }
+
+  /** Which rows the workers hold out for validation (and which ensemble member this job trains). */
+  public HoldOut holdOut() {
+    return config.holdOut();
   }
 
   /** The {@code engine} param value (resolved in each task). */
@@ -260,22 +279,28 @@ public final class TrainingJob implements Serializable {
     return new double[] {sw, mean, m2};
   }
 
-  /** Per class (or over all rows for regression), a seeded random {@code validationFraction} of the rows. */
-  private boolean[] stratifiedHoldOut(double[] label, boolean classification, int worker) {
+  /**
+   * Per class (or over all rows for regression), a seeded random {@code validationFraction} of the rows, or one
+   * of {@link HoldOut#folds} seeded slices.
+   */
+  boolean[] stratifiedHoldOut(double[] label, boolean classification, int worker) {
     boolean[] out = new boolean[label.length];
-    if (config.validationFraction() <= 0) {
+    HoldOut h = config.holdOut();
+    if (h.folds() == 1 && config.validationFraction() <= 0) {
       return out;
     }
     java.util.Map<Double, List<Integer>> groups = new java.util.TreeMap<>();
     for (int i = 0; i < label.length; i++) {
       groups.computeIfAbsent(classification ? label[i] : 0.0, k -> new ArrayList<>()).add(i);
     }
-    Random rng = new Random(Trainer.seed(config.settings().seed() ^ 0x5DEECE66DL, worker, 0, 0));
+    Random rng = new Random(Trainer.seed(h.seed() ^ 0x5DEECE66DL, worker, 0, 0));
     for (List<Integer> rows : groups.values()) {
       java.util.Collections.shuffle(rows, rng);
-      long take = Math.round(rows.size() * config.validationFraction());
-      for (int i = 0; i < take; i++) {
-        out[rows.get(i)] = true;
+      int n = rows.size();
+      long from = h.folds() == 1 ? 0 : (long) n * h.fold() / h.folds();
+      long to = h.folds() == 1 ? Math.round(n * config.validationFraction()) : (long) n * (h.fold() + 1) / h.folds();
+      for (long i = from; i < to; i++) {
+        out[rows.get((int) i)] = true;
       }
     }
     return out;

@@ -3,9 +3,11 @@ package io.sparknn.train;
 /**
  * Follows a fit epoch by epoch on the driver; register one with {@code NeuralClassifier.addTrainingListener} (or
  * the regressor's). {@link #onEpoch} returning false stops the fit cleanly: the model keeps the best epoch so far
- * and the history up to that epoch, as when early stopping ends a fit. The per-epoch log line is one such listener
- * ({@link #LOG}). Listeners run on the driver's fitting thread, are not saved with the estimator, and are kept by
- * {@code copy} (so a {@code CrossValidator}'s copies report too).
+ * and the history up to that epoch, as when early stopping ends a fit (in a bagged ensemble, {@code ensembleFolds},
+ * the members that have not started are skipped and the model keeps the members trained so far). The per-epoch log
+ * line is one such listener ({@link #LOG}). Listeners run on the driver, on the thread of the fit (of the member:
+ * an ensemble's members may train at once); calls to one listener never overlap. They are not saved with the
+ * estimator and are kept by {@code copy} (so a {@code CrossValidator}'s copies report too).
  */
 public interface TrainingListener {
   /**
@@ -24,10 +26,12 @@ public interface TrainingListener {
    * @param secondsLeft estimated seconds until {@code maxEpochs} at this epoch's pace (early stopping may end
    *     sooner)
    * @param bestEpoch the best epoch so far
+   * @param member the network of a bagged ensemble this epoch trained, in [0, members) (0 without an ensemble)
+   * @param members the ensemble's number of networks (1 without an ensemble)
    */
   record Progress(String stage, int epoch, int maxEpochs, double trainLoss, double validationLoss,
       double validationMetric, String metricName, double learningRate, int workers, double rowsPerSecond,
-      double secondsLeft, int bestEpoch) {}
+      double secondsLeft, int bestEpoch, int member, int members) {}
 
   /** Called after every epoch; return false to stop the fit now (the default returns true). */
   default boolean onEpoch(Progress p) {
@@ -43,8 +47,9 @@ public interface TrainingListener {
 
     @Override
     public boolean onEpoch(Progress p) {
-      log.info(String.format(java.util.Locale.ROOT, "%s epoch %d/%d: train loss %.5f, validation loss %.5f, %s %.5f,"
-          + " lr %.3g, %d worker(s), %.0f rows/s, ETA %.0f s", p.stage(), p.epoch() + 1, p.maxEpochs(), p.trainLoss(),
+      log.info(String.format(java.util.Locale.ROOT, "%s%s epoch %d/%d: train loss %.5f, validation loss %.5f, %s %.5f,"
+          + " lr %.3g, %d worker(s), %.0f rows/s, ETA %.0f s", p.stage(), p.members() > 1 ? " member " + (p.member()
+          + 1) + "/" + p.members() : "", p.epoch() + 1, p.maxEpochs(), p.trainLoss(),
           p.validationLoss(), p.metricName(), p.validationMetric(), p.learningRate(), p.workers(), p.rowsPerSecond(),
           p.secondsLeft()));
       return true;

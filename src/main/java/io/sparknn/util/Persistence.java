@@ -129,7 +129,13 @@ public final class Persistence {
               + " the model.");
         }
       }
-      T instance = build.apply(meta.uid(), rows);
+      T instance;
+      try {
+        instance = build.apply(meta.uid(), rows);
+      } catch (IllegalArgumentException e) { // parts that do not fit together
+        throw new IllegalStateException(cls.getSimpleName() + ": cannot load " + path + ": its data (" + path
+            + "/data) is damaged: " + e.getMessage() + ". Re-save the model.", e);
+      }
       meta.getAndSetParams(instance, scala.Option.empty());
       return instance;
     }

@@ -90,13 +90,24 @@ class NeuralClassifierTest extends SparkTestBase {
     assertEquals(a.summary().bestEpoch(), loaded.summary().bestEpoch());
     // a version-2 model (an MLP saved before inputShape and layers existed) still loads
     String v2 = path("v2");
-    a.write().save(v2);
-    spark.read().parquet(v2 + "/data").drop("inputShape", "layers").withColumn("formatVersion", lit(2)).write()
+    NeuralClassificationModel one = est.copy(new ParamMap()).setEnsembleFolds(1).fit(train);
+    one.write().save(v2);
+    spark.read().parquet(v2 + "/data").drop("inputShape", "layers", "memberBestEpochs", "memberHistories").withColumn("formatVersion", lit(2)).write()
         .parquet(v2 + "/data2");
     org.apache.commons.io.FileUtils.deleteDirectory(new java.io.File(v2 + "/data"));
     new java.io.File(v2 + "/data2").renameTo(new java.io.File(v2 + "/data"));
-    assertEquals(sortedRows(a.transform(train)), sortedRows(NeuralClassificationModel.load(v2).transform(train)));
-    for (int version : new int[] {1, 4}) {
+    assertEquals(sortedRows(one.transform(train)), sortedRows(NeuralClassificationModel.load(v2).transform(train)));
+    // weights that do not fit the saved architecture and members: a damaged model, named as such
+    String v3 = path("v3-damaged");
+    a.write().save(v3);
+    spark.read().parquet(v3 + "/data").drop("memberBestEpochs", "memberHistories").write().parquet(v3 + "/data2");
+    org.apache.commons.io.FileUtils.deleteDirectory(new java.io.File(v3 + "/data"));
+    new java.io.File(v3 + "/data2").renameTo(new java.io.File(v3 + "/data"));
+    String damaged = assertThrows(IllegalStateException.class, () -> NeuralClassificationModel.load(v3))
+        .getMessage();
+    assertTrue(damaged.contains(v3 + "/data) is damaged") && damaged.contains("655 weights, but 1 network(s)"),
+        damaged);
+    for (int version : new int[] {1, 5}) {
       String saved = path("v" + version);
       a.write().save(saved);
       Dataset<Row> data = spark.read().parquet(saved + "/data").withColumn("formatVersion", lit(version));
@@ -113,7 +124,7 @@ class NeuralClassifierTest extends SparkTestBase {
   @Test
   void crossValidatorSweepWithStratifiedFoldsAndPipelinePersistence() throws Exception {
     Dataset<Row> data = new StratifiedKFold().setNumFolds(2).transform(blobs(300, 4));
-    NeuralClassifier clf = small().setMaxEpochs(3);
+    NeuralClassifier clf = small().setMaxEpochs(10); // 150 training rows a fold: each fit a bagged ensemble
     ParamMap[] grid = new ParamGridBuilder()
         .addGrid(clf.hiddenLayers(), CollectionConverters.asScala(List.of(new int[] {8}, new int[] {16, 8})))
         .addGrid(clf.learningRate(), new double[] {0.01, 0.0001}).build();
@@ -121,7 +132,16 @@ class NeuralClassifierTest extends SparkTestBase {
         .setEvaluator(new MetricsEvaluator().setMetricName("accuracy")).setFoldCol("fold").setNumFolds(2)
         .fit(data);
     assertEquals(4, cv.avgMetrics().length);
-    assertTrue(cv.avgMetrics()[0] > cv.avgMetrics()[1], "lr 0.01 beats 0.0001 after 3 epochs");
+    double worstFast = 1;
+    double bestSlow = 0;
+    for (int i = 0; i < grid.length; i++) { // the grid's order is Spark's: look the learning rate up
+      double lr = (Double) grid[i].apply(clf.learningRate());
+      worstFast = lr == 0.01 ? Math.min(worstFast, cv.avgMetrics()[i]) : worstFast;
+      bestSlow = lr == 0.0001 ? Math.max(bestSlow, cv.avgMetrics()[i]) : bestSlow;
+    }
+    assertTrue(worstFast > bestSlow + 0.3, "lr 0.01 beats 0.0001 after 10 epochs: "
+        + java.util.Arrays.toString(cv.avgMetrics()));
+    assertEquals(5, ((NeuralClassificationModel) cv.bestModel()).ensembleSize());
     String cvPath = path("cv");
     cv.write().save(cvPath);
     assertEquals(sortedRows(cv.transform(data)), sortedRows(CrossValidatorModel.load(cvPath).transform(data)),

@@ -86,8 +86,8 @@ class DistributedTrainingTest extends SparkTestBase {
   @Test
   void aFailedWorkerTaskIsRetriedFromTheLastSynchronisedStateNotFromScratch() {
     Dataset<Row> train = blobs(3000);
-    NeuralClassifier est = new NeuralClassifier().setNumWorkers(2).setSyncEvery(4).setMaxEpochs(5)
-        .setParam("patience", 0).setHiddenLayers(16);
+    NeuralClassifier est = new NeuralClassifier().setEnsembleFolds(1).setBatchSize(256).setNumWorkers(2)
+        .setSyncEvery(4).setMaxEpochs(5).setParam("patience", 0).setHiddenLayers(16);
     NeuralClassificationModel[] clean = new NeuralClassificationModel[1];
     int[] cleanRun = jobsAndFailures(() -> clean[0] = est.fit(train));
     TrainingDispatch.faultInjection = (p, attempt) -> p.worker() == 1 && p.epoch() == 3 && p.from() == 4
@@ -149,7 +149,7 @@ class DistributedTrainingTest extends SparkTestBase {
         "cast(id % 13 as double) / 13 as z").selectExpr("x", "z", "100 + 50 * x - 20 * z as label");
     Dataset<Row> data = new VectorAssembler().setInputCols(new String[] {"x", "z"}).setOutputCol("features")
         .transform(df).cache();
-    NeuralRegressionModel m = new NeuralRegressor().setNumWorkers(2).setMaxEpochs(40).fit(data);
+    NeuralRegressionModel m = new NeuralRegressor().setEnsembleFolds(1).setNumWorkers(2).setMaxEpochs(40).fit(data);
     double rmse = new MetricsEvaluator().setMetricName("rmse").evaluate(m.transform(data));
     assertTrue(rmse < 2.0, "rmse " + rmse + " on a target with std ~16");
     io.sparknn.train.History last = m.summary();

@@ -53,7 +53,7 @@ class TrainingListenerTest extends SparkTestBase {
   void aListenerHearsEveryEpochAndTheJobsSayWhichStageAndEpochTheyBelongTo() throws Exception {
     Dataset<Row> train = data();
     Recorder r = new Recorder(Integer.MAX_VALUE);
-    NeuralClassifier est = new NeuralClassifier().setMaxEpochs(4).setParam("patience", 0).addTrainingListener(r);
+    NeuralClassifier est = new NeuralClassifier().setEnsembleFolds(1).setMaxEpochs(4).setParam("patience", 0).addTrainingListener(r);
     NeuralClassificationModel m;
     List<String> jobs;
     try (JobCounter.Events events = JobCounter.Events.watch(spark)) {
@@ -87,14 +87,14 @@ class TrainingListenerTest extends SparkTestBase {
   void aListenerThatSaysStopEndsTheFitWithTheBestEpochSoFar() {
     Dataset<Row> train = data();
     Recorder stop = new Recorder(3);
-    NeuralClassificationModel m = new NeuralClassifier().setMaxEpochs(50).setParam("patience", 0)
+    NeuralClassificationModel m = new NeuralClassifier().setEnsembleFolds(1).setMaxEpochs(50).setParam("patience", 0)
         .addTrainingListener(stop).fit(train);
     assertEquals(3, m.summary().epochs().size(), "stopped after the third epoch");
     assertEquals(3, stop.epochs.size());
     assertEquals(1, stop.ends.size());
     // the regressor takes listeners too, with its metric
     Recorder reg = new Recorder(2);
-    new NeuralRegressor().setMaxEpochs(10).addTrainingListener(reg).fit(train);
+    new NeuralRegressor().setEnsembleFolds(1).setMaxEpochs(10).addTrainingListener(reg).fit(train);
     assertEquals(2, reg.epochs.size());
     assertEquals("rmse", reg.epochs.get(0).metricName());
   }
@@ -120,7 +120,7 @@ class TrainingListenerTest extends SparkTestBase {
           return true;
         }
       };
-      NeuralClassificationModel m = new NeuralClassifier().setMaxEpochs(50).setParam("patience", 0)
+      NeuralClassificationModel m = new NeuralClassifier().setEnsembleFolds(1).setMaxEpochs(50).setParam("patience", 0)
           .addTrainingListener(canceller).fit(train);
       assertEquals(3, m.summary().epochs().size(), "the history ends with the last finished epoch");
       assertTrue(m.summary().bestEpoch() <= 2);

@@ -103,6 +103,27 @@ class StratifiedSplitterTest extends SparkTestBase {
   }
 
   @Test
+  void rowsThatDifferOnlyInAMapColumnSplitTheSameWhateverThePartitioning() {
+    // 400 rows of two classes whose only other content is a map (and an array of maps): before maps were
+    // hashed, every row of a class tied and the order of the partitions decided the split
+    Dataset<Row> df = spark.range(0, 400).selectExpr("cast(id % 2 as double) as label",
+        "map('k', id * 7 % 400) as m", "array(map('a', id % 3)) as am");
+    StratifiedSplitter s = new StratifiedSplitter().setSeed(5).setWeights(0.5, 0.5);
+    List<String> one = sortedRows(s.transform(df.coalesce(1)).selectExpr("m['k'] as key", "split"));
+    List<String> many = sortedRows(s.transform(df.repartition(7)).selectExpr("m['k'] as key", "split"));
+    List<String> reversed = sortedRows(s.transform(df.orderBy(col("m").getItem("k").desc()).repartition(3))
+        .selectExpr("m['k'] as key", "split"));
+    assertEquals(400, one.size());
+    assertEquals(one, many);
+    assertEquals(one, reversed);
+    assertEquals(200, s.transform(df).filter("split = 0").count());
+    List<String> folds = sortedRows(new StratifiedKFold().setNumFolds(4).setSeed(5).transform(df.repartition(5))
+        .selectExpr("m['k'] as key", "fold"));
+    assertEquals(folds, sortedRows(new StratifiedKFold().setNumFolds(4).setSeed(5).transform(df.coalesce(1))
+        .selectExpr("m['k'] as key", "fold")));
+  }
+
+  @Test
   void paramsAndPersistence() throws Exception {
     StratifiedSplitter s = new StratifiedSplitter().setWeights(0.6, 0.2, 0.2).setSeed(3).setOutputCol("part");
     assertParamsWellFormed(s);
