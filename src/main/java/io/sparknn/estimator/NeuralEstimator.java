@@ -620,12 +620,15 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
 
   /**
    * One pass over the cached blocks: {largest label, smallest label, a label that is not a class index (NaN if
-   * none), rows, the first nominal slot holding no valid category index (−1 if none), its value}. Fails on an
-   * empty input.
+   * none), rows, the first nominal slot holding no valid category index (−1 if none), its value, rows marked for
+   * validation, training rows with a positive weight}. Fails on an empty input, and when the validation column or
+   * the weights leave no row to train on (naming that param).
    */
   private double[] blockStats(JavaRDD<TrainingRows> blocks, int inputs, int[][] nominal) {
     double[] stats = blocks.map(b -> {
-      double[] s = {Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NaN, b.rows(), -1, Double.NaN};
+      long[] hw = b.heldAndWeighted();
+      double[] s = {Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NaN, b.rows(), -1, Double.NaN,
+          hw[0], hw[1]};
       for (double y : b.labels()) {
         if (y < 0 || y != Math.rint(y) || y >= MAX_CLASSES) {
           s[2] = y;
@@ -643,10 +646,22 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
       }
       return s;
     }).collect().stream().reduce((a, b) -> new double[] {Math.max(a[0], b[0]), Math.min(a[1], b[1]),
-        Double.isNaN(a[2]) ? b[2] : a[2], a[3] + b[3], a[4] >= 0 ? a[4] : b[4], a[4] >= 0 ? a[5] : b[5]})
-        .orElseThrow();
+        Double.isNaN(a[2]) ? b[2] : a[2], a[3] + b[3], a[4] >= 0 ? a[4] : b[4], a[4] >= 0 ? a[5] : b[5],
+        a[6] + b[6], a[7] + b[7]}).orElseThrow();
     if (stats[3] == 0) {
       throw SchemaChecks.emptyInput(this, "labelCol", "fit");
+    }
+    long rows = (long) stats[3];
+    if (stats[6] == rows) {
+      throw new IllegalArgumentException(SchemaChecks.where(this, "validationIndicatorCol") + ": column '"
+          + getValidationIndicatorCol() + "' is true on all " + rows + " rows, so no row is left to train on. Mark"
+          + " only the validation rows true, or clear validationIndicatorCol to hold out validationFraction.");
+    }
+    if (stats[7] == 0) {
+      throw new IllegalArgumentException(SchemaChecks.where(this, "weightCol") + ": column '" + getWeightCol()
+          + "' is 0 on every training row (" + (long) (rows - stats[6]) + " rows" + (stats[6] > 0 ? ", besides "
+          + (long) stats[6] + " validation rows" : "") + "); there is nothing to learn from. Give the rows"
+          + " positive weights.");
     }
     return stats;
   }

@@ -37,6 +37,17 @@ public final class TrainingRows implements Serializable {
     return x;
   }
 
+  /** {rows marked for validation by the indicator column, rows with a positive weight among the others}. */
+  public long[] heldAndWeighted() {
+    long held = 0;
+    long weighted = 0;
+    for (int i = 0; i < label.length; i++) {
+      held += validation[i] ? 1 : 0;
+      weighted += !validation[i] && weight[i] > 0 ? 1 : 0;
+    }
+    return new long[] {held, weighted};
+  }
+
   /** The labels (class indices or target values). */
   public double[] labels() {
     return label;
