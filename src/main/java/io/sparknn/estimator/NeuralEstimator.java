@@ -423,6 +423,11 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
     try {
       double[] stats = blockStats(blocks, d, nominal);
       int outputs = classification() ? numClasses(stats, names[1]) : 1;
+      if (!classification() && stats[8] > MAX_REGRESSION_LABEL) {
+        throw new IllegalArgumentException(names[1] + " has a label of magnitude " + stats[8] + ", beyond what"
+            + " the float network predicts (|label| <= " + MAX_REGRESSION_LABEL + "). Rescale the label (divide"
+            + " by a power of ten, or train on its log) and scale the predictions back.");
+      }
       checkCategories(stats, nominal, where);
       Sizing size = sizing((long) stats[3]);
       String body = body(d, nominal[0], where, sequences, size.hidden());
@@ -470,7 +475,7 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
 
   /**
    * The number of networks to train ({@code ensembleFolds} resolved): auto = {@link #SMALL_TABLE_ENSEMBLE} on at
-   * most {@link #SMALL_TABLE_ROWS} rows without a validation column, {@code checkpointDir} or {@code resumeFrom},
+   * most {@link #SMALL_TABLE_ROWS} rows (and at least two per fold) without a validation column, {@code checkpointDir} or {@code resumeFrom},
    * else 1. An explicit ensemble needs a validation fold per member and is not checkpointed.
    */
   /**
@@ -500,7 +505,8 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
     boolean indicator = !getValidationIndicatorCol().isEmpty();
     boolean resume = !getResumeFrom().isEmpty() || !getCheckpointDir().isEmpty();
     if (k == 0) {
-      return rows <= SMALL_TABLE_ROWS && !indicator && !resume ? SMALL_TABLE_ENSEMBLE : 1;
+      return rows <= SMALL_TABLE_ROWS && rows >= 2L * SMALL_TABLE_ENSEMBLE && !indicator && !resume
+          ? SMALL_TABLE_ENSEMBLE : 1;
     }
     String where = SchemaChecks.where(this, "ensembleFolds") + " = " + k;
     if (k > 1 && indicator) {
@@ -621,15 +627,16 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
   /**
    * One pass over the cached blocks: {largest label, smallest label, a label that is not a class index (NaN if
    * none), rows, the first nominal slot holding no valid category index (−1 if none), its value, rows marked for
-   * validation, training rows with a positive weight}. Fails on an empty input, and when the validation column or
+   * validation, training rows with a positive weight, the largest |label|}. Fails on an empty input, and when the validation column or
    * the weights leave no row to train on (naming that param).
    */
   private double[] blockStats(JavaRDD<TrainingRows> blocks, int inputs, int[][] nominal) {
     double[] stats = blocks.map(b -> {
       long[] hw = b.heldAndWeighted();
       double[] s = {Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NaN, b.rows(), -1, Double.NaN,
-          hw[0], hw[1]};
+          hw[0], hw[1], 0};
       for (double y : b.labels()) {
+        s[8] = Math.max(s[8], Math.abs(y));
         if (y < 0 || y != Math.rint(y) || y >= MAX_CLASSES) {
           s[2] = y;
         } else {
@@ -647,7 +654,7 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
       return s;
     }).collect().stream().reduce((a, b) -> new double[] {Math.max(a[0], b[0]), Math.min(a[1], b[1]),
         Double.isNaN(a[2]) ? b[2] : a[2], a[3] + b[3], a[4] >= 0 ? a[4] : b[4], a[4] >= 0 ? a[5] : b[5],
-        a[6] + b[6], a[7] + b[7]}).orElseThrow();
+        a[6] + b[6], a[7] + b[7], Math.max(a[8], b[8])}).orElseThrow();
     if (stats[3] == 0) {
       throw SchemaChecks.emptyInput(this, "labelCol", "fit");
     }

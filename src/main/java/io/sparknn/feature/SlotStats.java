@@ -9,12 +9,21 @@ import org.apache.spark.sql.catalyst.InternalRow;
 /**
  * Per-slot running statistics of the valid (finite, non-null) values — count, mean, sum of squared deviations
  * (Welford), min, max — plus the count of invalid values. Partitions are merged with Chan et al.'s formula, so
- * one pass over the data gives numerically stable results.
+ * one pass over the data gives numerically stable results. A slot whose values reach {@link #LARGE} keeps its mean
+ * and squared deviations in units of {@link #UNIT} (an exact power of two), so values near the limits of
+ * {@code double} give finite statistics instead of overflowing squares.
  */
 final class SlotStats implements Serializable {
   private static final long serialVersionUID = 1L;
 
+  /** Magnitude from which a slot's statistics are kept in units of {@link #UNIT} (2^480: squares stay finite). */
+  static final double LARGE = 0x1p480;
+  /** The unit of a large slot's mean and squared deviations. */
+  static final double UNIT = 0x1p520;
+
   long[] n;
+  /** Per slot: true when mean and m2 are in units of {@link #UNIT} (and m2 of UNIT²). */
+  boolean[] scaled;
   double[] mean;
   double[] m2;
   double[] min;
@@ -31,6 +40,7 @@ final class SlotStats implements Serializable {
 
   private void init(int slots) {
     n = new long[slots];
+    scaled = new boolean[slots];
     mean = new double[slots];
     m2 = new double[slots];
     min = new double[slots];
@@ -68,21 +78,35 @@ final class SlotStats implements Serializable {
     return this;
   }
 
-  private void add(int s, double x) {
+  private void add(int s, double raw) {
+    double x = raw;
     if (!Double.isFinite(x)) {
       bad[s]++;
       return;
+    }
+    if (Math.abs(x) >= LARGE && !scaled[s]) {
+      toUnits(s);
+    }
+    if (scaled[s]) {
+      x /= UNIT;
     }
     long k = ++n[s];
     double d = x - mean[s];
     mean[s] += d / k;
     m2[s] += d * (x - mean[s]);
-    if (x < min[s]) {
-      min[s] = x;
+    if (raw < min[s]) {
+      min[s] = raw;
     }
-    if (x > max[s]) {
-      max[s] = x;
+    if (raw > max[s]) {
+      max[s] = raw;
     }
+  }
+
+  /** Switches slot {@code s} to units of {@link #UNIT} (exact: a power of two; tiny deviations may vanish). */
+  private void toUnits(int s) {
+    scaled[s] = true;
+    mean[s] /= UNIT;
+    m2[s] = m2[s] / UNIT / UNIT;
   }
 
   /** Merges {@code o} into this (either may be empty, i.e. of size 0 from a partition without vectors). */
@@ -104,9 +128,18 @@ final class SlotStats implements Serializable {
     for (int s = 0; s < n.length; s++) {
       long k = n[s] + o.n[s];
       if (o.n[s] > 0) {
-        double d = o.mean[s] - mean[s];
+        if (o.scaled[s] && !scaled[s]) {
+          toUnits(s);
+        }
+        double om = o.mean[s];
+        double om2 = o.m2[s];
+        if (scaled[s] && !o.scaled[s]) {
+          om /= UNIT;
+          om2 = om2 / UNIT / UNIT;
+        }
+        double d = om - mean[s];
         mean[s] += d * o.n[s] / k;
-        m2[s] += o.m2[s] + d * d * n[s] * o.n[s] / k;
+        m2[s] += om2 + d * d * n[s] * o.n[s] / k;
         min[s] = Math.min(min[s], o.min[s]);
         max[s] = Math.max(max[s], o.max[s]);
       }
@@ -118,6 +151,11 @@ final class SlotStats implements Serializable {
 
   /** Sample standard deviation of slot {@code s} (0 with fewer than two values). */
   double std(int s) {
-    return n[s] < 2 ? 0.0 : Math.sqrt(m2[s] / (n[s] - 1));
+    return n[s] < 2 ? 0.0 : Math.sqrt(m2[s] / (n[s] - 1)) * (scaled[s] ? UNIT : 1);
+  }
+
+  /** The mean of slot {@code s} (finite: it lies between the slot's min and max). */
+  double mean(int s) {
+    return scaled[s] ? mean[s] * UNIT : mean[s];
   }
 }

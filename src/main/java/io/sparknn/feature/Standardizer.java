@@ -127,7 +127,11 @@ public final class Standardizer extends Estimator<StandardizerModel>
             st.min[s]);
       }
     }
-    return copyValues(new StandardizerModel(uid, st.mean, std, st.min, st.max, st.n), ParamMap.empty())
+    double[] mean = new double[slots];
+    for (int s = 0; s < slots; s++) {
+      mean[s] = st.mean(s);
+    }
+    return copyValues(new StandardizerModel(uid, mean, std, st.min, st.max, st.n), ParamMap.empty())
         .setParent(this);
   }
   @Override

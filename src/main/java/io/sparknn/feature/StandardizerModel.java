@@ -101,15 +101,24 @@ public final class StandardizerModel extends Model<StandardizerModel> implements
   }
 
   /** Offset and scale of the chosen method; scale 0 marks a zero-variance column (output 0). */
+  /**
+   * {offset, half scale} per slot: the output is {@link #scaled}(x, offset, half). Halves keep every step finite
+   * for values near the limits of {@code double} (max − min of ±1e308 overflows; max/2 − min/2 does not).
+   */
   private double[][] offsetAndScale() {
     boolean z = ZSCORE.equals(getMethod());
     double[] offset = z ? mean.clone() : min.clone();
-    double[] scale = new double[mean.length];
-    for (int s = 0; s < scale.length; s++) {
-      double sc = z ? std[s] : max[s] - min[s];
-      scale[s] = std[s] == 0.0 || !(sc > 0) ? 0.0 : sc;
+    double[] half = new double[mean.length];
+    for (int s = 0; s < half.length; s++) {
+      double h = z ? std[s] * 0.5 : max[s] * 0.5 - min[s] * 0.5;
+      half[s] = std[s] == 0.0 || !(h > 0) ? 0.0 : h;
     }
-    return new double[][] {offset, scale};
+    return new double[][] {offset, half};
+  }
+
+  /** (x − offset) / scale computed in halves, finite for any finite x, offset and half scale; 0 if half is 0. */
+  static double scaled(double x, double offset, double half) {
+    return half == 0.0 ? 0.0 : (x * 0.5 - offset * 0.5) / half;
   }
 
   @Override
@@ -150,8 +159,8 @@ public final class StandardizerModel extends Model<StandardizerModel> implements
     java.util.Map<String, Column> outputs = new java.util.LinkedHashMap<>();
     for (int i = 0; i < in.length; i++) {
       Column x = col(in[i]).cast("double");
-      Column scaled = os[1][i] == 0.0 ? lit(0.0) : x.minus(os[0][i]).divide(os[1][i]);
-      double imputed = os[1][i] == 0.0 ? 0.0 : (mean[i] - os[0][i]) / os[1][i];
+      Column scaled = os[1][i] == 0.0 ? lit(0.0) : x.multiply(0.5).minus(os[0][i] * 0.5).divide(os[1][i]);
+      double imputed = scaled(mean[i], os[0][i], os[1][i]);
       outputs.put(out[i], switch (mode) {
         case "error" -> when(Standardizer.isValid(x), scaled)
             .otherwise(raise_error(lit(String.format(message, "column '" + in[i] + "'"))));
@@ -202,7 +211,7 @@ public final class StandardizerModel extends Model<StandardizerModel> implements
       }
       for (int s = 0; s < x.length; s++) {
         double value = Double.isFinite(x[s]) ? x[s] : centre[s];
-        x[s] = scale[s] == 0.0 ? 0.0 : (value - offset[s]) / scale[s];
+        x[s] = scaled(value, offset[s], scale[s]);
       }
       return Vectors.dense(x);
     }

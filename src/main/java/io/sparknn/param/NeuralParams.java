@@ -24,6 +24,12 @@ public interface NeuralParams extends HasLabelCol, HasSeed, HasHandleInvalid {
   /** Most classes a classifier takes (labels 0..k-1): the output layer and every row's target have k entries. */
   int MAX_CLASSES = 10_000;
 
+  /**
+   * Largest |label| a regressor trains on: the network computes in float (±3.4e38), and the output layer's scale
+   * and the target's variance must stay finite.
+   */
+  double MAX_REGRESSION_LABEL = 1e30;
+
   /** Most values the embeddings of a network may hold in total (nominal slots' categories × widths): 200 MB. */
   long MAX_EMBEDDING_VALUES = 50_000_000;
 
@@ -747,7 +753,7 @@ public interface NeuralParams extends HasLabelCol, HasSeed, HasHandleInvalid {
       ensembleFolds = SharedParams.intAtLeast(p, "ensembleFolds", "bagged early stopping: k >= 2 trains k"
           + " networks, network j early-stopped on fold j of a stratified k-fold split of the training rows and"
           + " trained on the other folds, and the model averages their predictions; 1 = one network with the"
-          + " validationFraction hold-out; 0 = auto: " + SMALL_TABLE_ENSEMBLE + " when the fit has at most "
+          + " validationFraction hold-out; 0 = auto: " + SMALL_TABLE_ENSEMBLE + " when the fit has 10 to "
           + SMALL_TABLE_ROWS + " rows and no validationIndicatorCol, checkpointDir or resumeFrom, else 1. Members"
           + " train at once as free task slots allow and are not checkpointed", 0);
       checkpointDir = SharedParams.optionalString(p, "checkpointDir", "Hadoop directory for training checkpoints"

@@ -55,8 +55,9 @@ public final class TrainingJob implements Serializable {
   /**
    * The validation hold-out of a fit without an indicator column: each class's rows (all rows for regression) in
    * an order drawn from {@code seed}; {@code folds} = 1 holds out the first {@code validationFraction} of them,
-   * {@code folds} = k ≥ 2 holds out slice {@code fold} of k equal slices (member {@code fold} of a bagged
-   * ensemble; the same seed for every member, so the slices partition the rows).
+   * {@code folds} = k ≥ 2 deals the rows to k folds round-robin, continuing from class to class (so per-class and
+   * total fold sizes differ by at most one), and holds out fold {@code fold} (member {@code fold} of a bagged
+   * ensemble; the same seed for every member, so the folds partition the rows).
    *
    * @param seed the seed of the order (the fit's seed, shared by an ensemble's members)
    * @param fold the slice held out, in [0, folds)
@@ -294,13 +295,19 @@ public final class TrainingJob implements Serializable {
       groups.computeIfAbsent(classification ? label[i] : 0.0, k -> new ArrayList<>()).add(i);
     }
     Random rng = new Random(Trainer.seed(h.seed() ^ 0x5DEECE66DL, worker, 0, 0));
+    long offset = 0; // folds continue round-robin from class to class, so small classes spread over the folds
     for (List<Integer> rows : groups.values()) {
       java.util.Collections.shuffle(rows, rng);
       int n = rows.size();
-      long from = h.folds() == 1 ? 0 : (long) n * h.fold() / h.folds();
-      long to = h.folds() == 1 ? Math.round(n * config.validationFraction()) : (long) n * (h.fold() + 1) / h.folds();
-      for (long i = from; i < to; i++) {
-        out[rows.get((int) i)] = true;
+      if (h.folds() == 1) {
+        for (int i = 0; i < Math.round(n * config.validationFraction()); i++) {
+          out[rows.get(i)] = true;
+        }
+      } else {
+        for (int i = 0; i < n; i++) {
+          out[rows.get(i)] = (i + offset) % h.folds() == h.fold();
+        }
+        offset += n;
       }
     }
     return out;

@@ -109,7 +109,9 @@ public final class FeatureReader implements Serializable {
         }
         float v = floats ? step.getFloat(from + j) : (float) step.getDouble(from + j);
         if (!Float.isFinite(v)) {
-          return "NaN or infinity at step " + t;
+          double source = floats ? v : step.getDouble(from + j);
+          return Double.isFinite(source) ? "the value " + source + " at step " + t + ", beyond float range"
+              : "NaN or infinity at step " + t;
         }
         dst[at + t * features + j] = v;
       }

@@ -45,7 +45,9 @@ public final class Rows {
         if (problem != null) {
           throw new IllegalArgumentException(where[0] + " has " + problem + (problem.startsWith("NaN")
               ? "; a model must never train on NaN or infinite input. Clean the data or impute it (Standardizer"
-                  + " with handleInvalid=keep)." : reader.sequence() ? ". Fix or drop those rows."
+                  + " with handleInvalid=keep)." : problem.endsWith("float range") ? " (±3.4E38): the networks"
+                  + " compute in float. Rescale that column, e.g. with Standardizer."
+                  : reader.sequence() ? ". Fix or drop those rows."
                   : "; every training row needs a vector of " + features + " values. Fix or drop those rows."));
         }
         if (r.isNullAt(1) || !Double.isFinite(r.getDouble(1))) {
@@ -115,10 +117,27 @@ public final class Rows {
     }
     for (int j = 0; j < size; j++) {
       if (!Float.isFinite(dst[at + j])) {
-        return "NaN or infinity at index " + j;
+        double source = sourceValue(v, j);
+        return Double.isFinite(source) ? "the value " + source + " at index " + j + ", beyond float range" : "NaN"
+            + " or infinity at index " + j;
       }
     }
     return null;
+  }
+
+  /** Entry {@code j} of a vector in VectorUDT's internal struct (0 for an absent sparse entry). */
+  private static double sourceValue(InternalRow v, int j) {
+    org.apache.spark.sql.catalyst.util.ArrayData values = v.getArray(3);
+    if (v.getByte(0) == 1) {
+      return values.getDouble(j);
+    }
+    org.apache.spark.sql.catalyst.util.ArrayData indices = v.getArray(2);
+    for (int k = 0; k < indices.numElements(); k++) {
+      if (indices.getInt(k) == j) {
+        return values.getDouble(k);
+      }
+    }
+    return 0;
   }
 
   /** A DataFrame of {@code schema} over internal rows (the scoring output; rows need not be unsafe rows). */

@@ -48,6 +48,19 @@ class HoldOutTest {
   }
 
   @Test
+  void smallClassesSpreadOverTheFoldsSoNoMemberLosesAllItsTrainingRows() {
+    double[] y = {0, 1, 2, 3, 4, 5, 5}; // six classes, five of a single row
+    for (int fold = 0; fold < 3; fold++) {
+      boolean[] held = job("crossEntropy", 0.1, fold, 3).stratifiedHoldOut(y, true, 0);
+      int n = 0;
+      for (boolean b : held) {
+        n += b ? 1 : 0;
+      }
+      assertTrue(n == 2 || n == 3, "fold " + fold + " holds " + n + " of 7 rows");
+    }
+  }
+
+  @Test
   void aSingleNetworkHoldsOutItsFractionPerClassAndRegressionFoldsCoverEveryRow() {
     double[] y = labels();
     boolean[] held = job("crossEntropy", 0.1, 0, 1).stratifiedHoldOut(y, true, 0);
