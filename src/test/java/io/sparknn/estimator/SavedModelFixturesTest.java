@@ -1,0 +1,105 @@
+package io.sparknn.estimator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.sparknn.classification.NeuralClassificationModel;
+import io.sparknn.classification.NeuralClassifier;
+import io.sparknn.regression.NeuralRegressionModel;
+import io.sparknn.regression.NeuralRegressor;
+import io.sparknn.testing.SparkTestBase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.ml.attribute.Attribute;
+import org.apache.spark.ml.attribute.AttributeGroup;
+import org.apache.spark.ml.attribute.NominalAttribute;
+import org.apache.spark.ml.attribute.NumericAttribute;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Saved models of this release's format (version 4), committed under {@code src/test/resources/models/v4} with the
+ * predictions they gave when saved: a later change that stops them loading, or changes what they predict, fails
+ * here. Regenerate (only on purpose, for a new format version, in a new directory) with
+ * {@code mvn test -Dtest=SavedModelFixturesTest -Dsparknn.writeFixtures=src/test/resources/models/v4}.
+ */
+class SavedModelFixturesTest extends SparkTestBase {
+  private static final Path DIR = Path.of("src/test/resources/models/v4");
+
+  /** 400 rows: a nominal slot (4 categories, with metadata), two numeric slots; class and regression labels. */
+  private Dataset<Row> data() {
+    Attribute[] attrs = {NominalAttribute.defaultAttr().withName("cat").withNumValues(4),
+        NumericAttribute.defaultAttr().withName("a"), NumericAttribute.defaultAttr().withName("b")};
+    List<Row> rows = new java.util.ArrayList<>();
+    for (int id = 0; id < 400; id++) {
+      double cat = id % 4;
+      double a = Math.sin(id * 0.37);
+      double b = Math.cos(id * 0.11);
+      rows.add(org.apache.spark.sql.RowFactory.create(id, (double) ((id % 4 + (a > 0 ? 1 : 0)) % 3),
+          cat * 2 + a - b, org.apache.spark.ml.linalg.Vectors.dense(cat, a, b)));
+    }
+    Dataset<Row> df = spark.createDataFrame(rows, new org.apache.spark.sql.types.StructType()
+        .add("id", "int").add("label", "double").add("y", "double")
+        .add("features", new org.apache.spark.ml.linalg.VectorUDT()));
+    return df.withColumn("features", org.apache.spark.sql.functions.col("features").as("features",
+        new AttributeGroup("features", attrs).toMetadata()));
+  }
+
+  private static String[] names() {
+    return new String[] {"classifier-mlp", "classifier-ensemble", "regressor-mlp"};
+  }
+
+  @Test
+  void modelsSavedByThisFormatStillLoadAndPredictWhatTheyDid() throws Exception {
+    Dataset<Row> df = data();
+    String write = System.getProperty("sparknn.writeFixtures");
+    if (write != null) {
+      Path out = Path.of(write);
+      NeuralModel<?>[] models = {new NeuralClassifier().setEnsembleFolds(1).setMaxEpochs(5).fit(df),
+          new NeuralClassifier().setEnsembleFolds(3).setMaxEpochs(5).fit(df),
+          new NeuralRegressor().setLabelCol("y").setEnsembleFolds(1).setMaxEpochs(5).fit(df)};
+      for (int i = 0; i < models.length; i++) {
+        models[i].write().overwrite().save(out.resolve(names()[i]).toString());
+        Files.writeString(out.resolve(names()[i] + ".expected.json"), expected(models[i], df).toString());
+      }
+    }
+    for (String name : names()) {
+      String path = DIR.resolve(name).toString();
+      NeuralModel<?> m = name.startsWith("classifier") ? NeuralClassificationModel.load(path)
+          : NeuralRegressionModel.load(path);
+      JsonNode want = new ObjectMapper().readTree(Files.readString(DIR.resolve(name + ".expected.json")));
+      JsonNode got = expected(m, df);
+      assertEquals(want.size(), got.size(), name);
+      for (int i = 0; i < want.size(); i++) {
+        for (int c = 0; c < want.get(i).size(); c++) {
+          assertEquals(want.get(i).get(c).asDouble(), got.get(i).get(c).asDouble(), 1e-6, name + " row " + i);
+        }
+      }
+      assertEquals(name.contains("ensemble") ? 3 : 1, m.ensembleSize(), name);
+      assertTrue(m.networkSpec().nominalSlots().length == 1, name + ": the nominal slot's embedding survives");
+    }
+  }
+
+  /** Per row (ordered by id, first 50): the probabilities (classifier) or the prediction (regressor). */
+  private static ArrayNode expected(NeuralModel<?> m, Dataset<Row> df) {
+    ArrayNode rows = new ObjectMapper().createArrayNode();
+    List<Row> scored = m.transform(df).orderBy("id").limit(50).collectAsList();
+    for (Row r : scored) {
+      ArrayNode a = rows.addArray();
+      if (m instanceof NeuralClassificationModel) {
+        for (double p : ((Vector) r.getAs("probability")).toArray()) {
+          a.add(p);
+        }
+      } else {
+        a.add(r.<Double>getAs("prediction"));
+      }
+    }
+    return rows;
+  }
+}
