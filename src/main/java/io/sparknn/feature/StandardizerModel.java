@@ -128,11 +128,6 @@ public final class StandardizerModel extends Model<StandardizerModel> implements
     String[] in = getInputCols();
     String[] out = outputNames();
     boolean vector = isVectorInput(schema);
-    int expected = vector ? mean.length : in.length;
-    if (mean.length != expected) {
-      throw new IllegalStateException(SchemaChecks.where(this, "inputCols") + ": the model was fitted on "
-          + mean.length + " columns/slots but inputCols has " + in.length + ".");
-    }
     double[][] os = offsetAndScale();
     String mode = getHandleInvalid();
     String message = SchemaChecks.where(this, "handleInvalid") + ": %s has a null, NaN or infinite value and"
@@ -219,7 +214,15 @@ public final class StandardizerModel extends Model<StandardizerModel> implements
 
   @Override
   public StructType transformSchema(StructType schema) {
-    return checkAndTransformSchema(schema);
+    StructType out = checkAndTransformSchema(schema);
+    String[] in = getInputCols();
+    if (!isVectorInput(schema) && in.length != mean.length) {
+      throw new IllegalArgumentException(SchemaChecks.where(this, "inputCols") + ": " + in.length + " numeric"
+          + " column(s) " + java.util.Arrays.toString(in) + " (column '" + in[0] + "' has type "
+          + SchemaChecks.typeName(schema.apply(in[0]).dataType()) + ") but the model was fitted on "
+          + mean.length + " columns or vector slots; give it the columns, or the vector, it was fitted on.");
+    }
+    return out;
   }
 
   @Override
