@@ -363,8 +363,8 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
   }
 
   /**
-   * Sets the number of networks of a bagged ensemble (default 0 = auto: 5 on a table of at most 5,000 rows, else
-   * 1; 1 = a single network).
+   * Sets the number of networks of a bagged ensemble (default 0 = auto: 5 on a table of 10 to 5,000 rows, else 1;
+   * 1 = a single network).
    */
   public E setEnsembleFolds(int v) {
     return setParam("ensembleFolds", v);
@@ -433,8 +433,8 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
       String body = body(d, nominal[0], where, sequences, size.hidden());
       int[] dims = embeddingDims(nominal[0], nominal[1], body);
       checkEmbeddingSize(nominal, dims, where);
-      Architecture arch = new Architecture(d, nominal[0], nominal[1], dims, size.hidden(), getActivation(), getNormalization(), getResidual(), getDropout(), getWeightInit(),
-          outputs, getInputShape(), body, sequences);
+      Architecture arch = new Architecture(d, nominal[0], nominal[1], dims, size.hidden(), getActivation(),
+          getNormalization(), getResidual(), getDropout(), getWeightInit(), outputs, getInputShape(), body, sequences);
       int members = size.members();
       JavaRDD<TrainingRows> shares = workers == 1 ? blocks.coalesce(1) : blocks;
       TrainingDispatch.Fitted[] fitted = new TrainingDispatch.Fitted[members];
@@ -474,19 +474,14 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
   }
 
   /**
-   * The number of networks to train ({@code ensembleFolds} resolved): auto = {@link #SMALL_TABLE_ENSEMBLE} on at
-   * most {@link #SMALL_TABLE_ROWS} rows (and at least two per fold) without a validation column, {@code checkpointDir} or {@code resumeFrom},
-   * else 1. An explicit ensemble needs a validation fold per member and is not checkpointed.
-   */
-  /**
    * The values a fit of {@code rows} rows trains with: on a small table ({@link #SMALL_TABLE_ROWS} rows or fewer),
    * {@code hiddenLayers}, {@code batchSize} and {@code l2} take their small-table values unless set, and
    * {@code ensembleFolds} = auto bags; on a larger one, the params' values.
    */
   private Sizing sizing(long rows) {
     boolean small = rows <= SMALL_TABLE_ROWS;
-    Sizing s = new Sizing(small && !isSet(hiddenLayers()) ? NeuralParams.smallTableHiddenLayers(rows) : getHiddenLayers(),
-        small && !isSet(batchSize()) ? SMALL_TABLE_BATCH_SIZE : getBatchSize(),
+    Sizing s = new Sizing(small && !isSet(hiddenLayers()) ? NeuralParams.smallTableHiddenLayers(rows)
+        : getHiddenLayers(), small && !isSet(batchSize()) ? SMALL_TABLE_BATCH_SIZE : getBatchSize(),
         small && !isSet(l2()) ? NeuralParams.smallTableL2(rows) : getL2(), members(rows));
     if (small) {
       LOG.info("{}: {} rows is a small table (at most {}): batchSize {}, hiddenLayers {}, l2 {}, {} network(s) —"
@@ -500,6 +495,12 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
   /** The size-dependent values of one fit. */
   private record Sizing(int[] hidden, int batchSize, double l2, int members) {}
 
+  /**
+   * The number of networks to train ({@code ensembleFolds} resolved): auto = {@link #SMALL_TABLE_ENSEMBLE} on at
+   * most {@link #SMALL_TABLE_ROWS} rows (and at least two per fold) without a validation column,
+   * {@code checkpointDir} or {@code resumeFrom}, else 1. An explicit ensemble needs a validation fold per member
+   * and is not checkpointed.
+   */
   private int members(long rows) {
     int k = getEnsembleFolds();
     boolean indicator = !getValidationIndicatorCol().isEmpty();
@@ -627,8 +628,8 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
   /**
    * One pass over the cached blocks: {largest label, smallest label, a label that is not a class index (NaN if
    * none), rows, the first nominal slot holding no valid category index (−1 if none), its value, rows marked for
-   * validation, training rows with a positive weight, the largest |label|}. Fails on an empty input, and when the validation column or
-   * the weights leave no row to train on (naming that param).
+   * validation, training rows with a positive weight, the largest |label|}. Fails on an empty input, and when the
+   * validation column or the weights leave no row to train on (naming that param).
    */
   private double[] blockStats(JavaRDD<TrainingRows> blocks, int inputs, int[][] nominal) {
     double[] stats = blocks.map(b -> {

@@ -125,8 +125,13 @@ public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> imp
     if (j < 0 || j >= histories.size()) {
       throw new IndexOutOfBoundsException(uid + ": member " + j + " of an ensemble of " + histories.size());
     }
-    int size = params.length / histories.size();
-    return architecture.build(false, 0).load(java.util.Arrays.copyOfRange(params, j * size, (j + 1) * size));
+    return architecture.build(false, 0).load(memberWeights(params, histories.size(), j));
+  }
+
+  /** Member {@code j}'s weights in the model's layout (the members' weights end to end). */
+  private static float[] memberWeights(float[] all, int members, int j) {
+    int size = all.length / members;
+    return members == 1 ? all : java.util.Arrays.copyOfRange(all, j * size, (j + 1) * size);
   }
 
   /**
@@ -283,12 +288,9 @@ public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> imp
 
     Iterator<InternalRow> score(Iterator<InternalRow> rows) {
       io.sparknn.nn.Engine e = TaskResources.bind(engine).engine();
-      float[] all = weights.value();
-      int size = all.length / members;
       Network[] nets = new Network[members];
       for (int j = 0; j < members; j++) {
-        nets[j] = arch.build(e, false, 0).load(members == 1 ? all
-            : java.util.Arrays.copyOfRange(all, j * size, (j + 1) * size));
+        nets[j] = arch.build(e, false, 0).load(memberWeights(weights.value(), members, j));
       }
       return new Iterator<>() {
         private Iterator<InternalRow> batch = java.util.Collections.emptyIterator();

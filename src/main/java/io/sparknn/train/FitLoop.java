@@ -215,6 +215,7 @@ public final class FitLoop {
       history = History.restore(resume.metricName(), resume.bestEpoch(), Arrays.asList(resume.history()));
       LOG.info("resuming at epoch {} from a checkpoint (best epoch {})", first, bestEpoch);
     }
+    boolean interrupted = false; // by a listener: the fit ends like early stopping, and says so
     for (int epoch = first; epoch < settings.maxEpochs(); epoch++) {
       long t0 = System.nanoTime();
       double lossSum = 0;
@@ -268,7 +269,6 @@ public final class FitLoop {
           trainLoss, v[0], v[1], history.metricName(), rate, w, Arrays.stream(shares.train()).sum() / seconds,
           seconds * (settings.maxEpochs() - epoch - 1), bestEpoch, member, members);
       boolean stop = settings.patience() > 0 && epoch - bestEpoch >= settings.patience();
-      boolean interrupted = false;
       for (TrainingListener l : listeners) {
         boolean go;
         synchronized (l) { // an ensemble's members may train at once: calls to one listener never overlap
@@ -286,14 +286,11 @@ public final class FitLoop {
         checkpoints.save(new Checkpoint(fingerprint, epoch + 1, updates, state, best, bestLoss, bestEpoch,
             history.metricName(), history.table()));
       }
-      if (interrupted) {
-        return end(best, state, history, true);
-      }
       if (stop) {
         break;
       }
     }
-    return end(best, state, history, false);
+    return end(best, state, history, interrupted);
   }
 
   private Result end(float[] best, float[] state, History history, boolean interrupted) {

@@ -92,7 +92,8 @@ class NeuralClassifierTest extends SparkTestBase {
     String v2 = path("v2");
     NeuralClassificationModel one = est.copy(new ParamMap()).setEnsembleFolds(1).fit(train);
     one.write().save(v2);
-    spark.read().parquet(v2 + "/data").drop("inputShape", "layers", "memberBestEpochs", "memberHistories").withColumn("formatVersion", lit(2)).write()
+    spark.read().parquet(v2 + "/data").drop("inputShape", "layers", "memberBestEpochs", "memberHistories")
+        .withColumn("formatVersion", lit(2)).write()
         .parquet(v2 + "/data2");
     org.apache.commons.io.FileUtils.deleteDirectory(new java.io.File(v2 + "/data"));
     new java.io.File(v2 + "/data2").renameTo(new java.io.File(v2 + "/data"));

@@ -42,13 +42,13 @@ class AllocationBoundsTest extends SparkTestBase {
     String m = rootMessage(assertThrows(Exception.class, // raised in the task: Spark wraps it
         () -> new MetricsEvaluator().setMetricName("accuracy").evaluate(df)));
     assertTrue(m.contains("label 50000.0") && m.contains("at most 1000 classes") && m.contains("'label'"), m);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new NeuralClassifier().setMaxEpochs(1)
-        .fit(df.drop("prediction")));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new NeuralClassifier()
+        .setMaxEpochs(1).fit(df.drop("prediction")));
     assertTrue(e.getMessage().contains("label 50000.0") && e.getMessage().contains("k <= 10000")
         && e.getMessage().contains("labelCol"), e.getMessage());
     // 9,999 is a valid class index for the classifier (10,000 outputs); the evaluator's limit is lower
-    assertTrue(new NeuralClassifier().setMaxEpochs(1).setEnsembleFolds(1).fit(rows(0, 1, 9_999, 1, 0, 1, 0, 1).drop("prediction"))
-        .numClasses() == 10_000);
+    assertTrue(new NeuralClassifier().setMaxEpochs(1).setEnsembleFolds(1)
+        .fit(rows(0, 1, 9_999, 1, 0, 1, 0, 1).drop("prediction")).numClasses() == 10_000);
   }
 
   @Test
@@ -66,8 +66,9 @@ class AllocationBoundsTest extends SparkTestBase {
   void aNominalSlotWithTenMillionCategoriesFailsBeforeItsEmbeddingIsAllocated() {
     Attribute[] attrs = {NominalAttribute.defaultAttr().withName("id").withNumValues(10_000_000),
         NumericAttribute.defaultAttr().withName("x")};
-    Dataset<Row> df = rows(0, 1, 0, 1).drop("prediction").withColumn("features", org.apache.spark.sql.functions.col("features")
-        .as("features", new AttributeGroup("features", attrs).toMetadata()));
+    Dataset<Row> df = rows(0, 1, 0, 1).drop("prediction").withColumn("features",
+        org.apache.spark.sql.functions.col("features").as("features",
+            new AttributeGroup("features", attrs).toMetadata()));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new NeuralClassifier()
         .setMaxEpochs(1).fit(df));
     assertTrue(e.getMessage().contains("slot 0 alone has 10000000 categories")

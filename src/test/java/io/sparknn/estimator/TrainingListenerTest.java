@@ -53,7 +53,8 @@ class TrainingListenerTest extends SparkTestBase {
   void aListenerHearsEveryEpochAndTheJobsSayWhichStageAndEpochTheyBelongTo() throws Exception {
     Dataset<Row> train = data();
     Recorder r = new Recorder(Integer.MAX_VALUE);
-    NeuralClassifier est = new NeuralClassifier().setEnsembleFolds(1).setMaxEpochs(4).setParam("patience", 0).addTrainingListener(r);
+    NeuralClassifier est = new NeuralClassifier().setEnsembleFolds(1).setMaxEpochs(4).setParam("patience", 0)
+        .addTrainingListener(r);
     NeuralClassificationModel m;
     List<String> jobs;
     try (JobCounter.Events events = JobCounter.Events.watch(spark)) {
@@ -120,8 +121,8 @@ class TrainingListenerTest extends SparkTestBase {
           return true;
         }
       };
-      NeuralClassificationModel m = new NeuralClassifier().setEnsembleFolds(1).setMaxEpochs(50).setParam("patience", 0)
-          .addTrainingListener(canceller).fit(train);
+      NeuralClassificationModel m = new NeuralClassifier().setEnsembleFolds(1).setMaxEpochs(50)
+          .setParam("patience", 0).addTrainingListener(canceller).fit(train);
       assertEquals(3, m.summary().epochs().size(), "the history ends with the last finished epoch");
       assertTrue(m.summary().bestEpoch() <= 2);
     } finally {
