@@ -437,6 +437,10 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
           getNormalization(), getResidual(), getDropout(), getWeightInit(), outputs, getInputShape(), body, sequences);
       int members = size.members();
       JavaRDD<TrainingRows> shares = workers == 1 ? blocks.coalesce(1) : blocks;
+      int slots = TrainingDispatch.slots(dataset.sparkSession().sparkContext());
+      int inFlight = members == 1 ? 1 : Math.min(members, Math.max(1, slots / workers));
+      int tasksPerExecutor = TrainingDispatch.tasksPerExecutor(dataset.sparkSession().sparkContext(),
+          workers * inFlight);
       TrainingDispatch.Fitted[] fitted = new TrainingDispatch.Fitted[members];
       java.util.function.IntConsumer member = j -> {
         long seed = j == 0 ? getSeed() : Trainer.memberSeed(getSeed(), j);
@@ -445,12 +449,12 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
             getClipNorm(), getLrSchedule(), getWarmupSteps(), new Trainer.Settings(size.batchSize(), getMaxEpochs(),
             getLearningRate(), getPatience(), getMinDelta(), seed), getValidationFraction(), !v.isEmpty(),
             getMixup(), getInputNoise(), getEngine(), new TrainingJob.HoldOut(getSeed(), j, members)));
-        fitted[j] = new TrainingDispatch(this, job, shares, d).run();
+        fitted[j] = new TrainingDispatch(this, job, shares, d, tasksPerExecutor).run();
       };
       if (members == 1) {
         member.accept(0);
       } else {
-        Ensembles.train(this, members, TrainingDispatch.slots(dataset.sparkSession().sparkContext()) / workers,
+        Ensembles.train(this, members, slots / workers,
             member, j -> fitted[j].interrupted());
       }
       List<History> histories = new ArrayList<>();
@@ -655,7 +659,7 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
       return s;
     }).collect().stream().reduce((a, b) -> new double[] {Math.max(a[0], b[0]), Math.min(a[1], b[1]),
         Double.isNaN(a[2]) ? b[2] : a[2], a[3] + b[3], a[4] >= 0 ? a[4] : b[4], a[4] >= 0 ? a[5] : b[5],
-        a[6] + b[6], a[7] + b[7], Math.max(a[8], b[8])}).orElseThrow();
+        a[6] + b[6], a[7] + b[7], Math.max(a[8], b[8])}).orElse(new double[9]); // no block: no rows
     if (stats[3] == 0) {
       throw SchemaChecks.emptyInput(this, "labelCol", "fit");
     }

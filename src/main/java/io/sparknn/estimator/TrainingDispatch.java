@@ -57,14 +57,29 @@ public final class TrainingDispatch {
   private final TrainingJob job;
   private final JavaRDD<TrainingRows> shares;
   private final int features;
+  private final int tasksPerExecutor;
   private final String fitId = UUID.randomUUID().toString();
 
-  /** A fit of {@code job} by {@code stage} over {@code shares} (one partition per worker). */
-  TrainingDispatch(NeuralEstimator<?, ?> stage, TrainingJob job, JavaRDD<TrainingRows> shares, int features) {
+  /**
+   * A fit of {@code job} by {@code stage} over {@code shares} (one partition per worker), of which up to
+   * {@code tasksPerExecutor} training tasks may share an executor's heap.
+   */
+  TrainingDispatch(NeuralEstimator<?, ?> stage, TrainingJob job, JavaRDD<TrainingRows> shares, int features,
+      int tasksPerExecutor) {
     this.stage = stage;
     this.job = job;
     this.shares = shares;
     this.features = features;
+    this.tasksPerExecutor = tasksPerExecutor;
+  }
+
+  /**
+   * Training tasks that may run at once on one executor when {@code concurrent} run in the application: at most
+   * the executor's task slots.
+   */
+  static int tasksPerExecutor(SparkContext sc, int concurrent) {
+    int executors = sc.isLocal() ? 1 : Math.max(1, sc.statusTracker().getExecutorInfos().length - 1);
+    return Math.max(1, Math.min(concurrent, slots(sc) / executors));
   }
 
   /**
@@ -107,7 +122,7 @@ public final class TrainingDispatch {
     int workers = shares.getNumPartitions();
     String name = "sparknn " + stage.getClass().getSimpleName() + " fit";
     Spark spark = new Spark(JavaSparkContext.fromSparkContext(sc), job, shares, features, fitId, name,
-        job.settings().maxEpochs());
+        job.settings().maxEpochs(), tasksPerExecutor, stage);
     boolean ownGroup = sc.getLocalProperty("spark.jobGroup.id") == null;
     if (ownGroup) { // a group the caller set (to cancel it) is kept
       sc.setJobGroup("sparknn-" + stage.uid() + "-" + fitId.substring(0, 8), name + " (" + stage.uid() + ")", false);
@@ -235,11 +250,15 @@ public final class TrainingDispatch {
     private final String fitId;
     private final String name;
     private final int maxEpochs;
+    private final int tasksPerExecutor;
+    private final NeuralEstimator<?, ?> stage;
     private double[] scale = {0, 1};
 
     Spark(JavaSparkContext sc, TrainingJob job, JavaRDD<TrainingRows> shares, int features, String fitId,
-        String name, int maxEpochs) {
+        String name, int maxEpochs, int tasksPerExecutor, NeuralEstimator<?, ?> stage) {
       this.name = name;
+      this.tasksPerExecutor = tasksPerExecutor;
+      this.stage = stage;
       this.maxEpochs = maxEpochs;
       this.sc = sc;
       this.job = job;
@@ -248,14 +267,33 @@ public final class TrainingDispatch {
       this.fitId = fitId;
     }
 
+    /**
+     * Builds the workers, each from its share of the cached blocks, after checking that the share fits the heap
+     * its task may fill ({@link TaskResources#heapBudget}); a share that does not fails the fit before training,
+     * naming the settings to change, instead of an OutOfMemoryError that kills the executor.
+     */
     @Override
     public FitLoop.Shares prepare() {
       TrainingJob job = this.job;
       String fitId = this.fitId;
       int features = this.features;
+      int tasks = tasksPerExecutor;
       sc.setJobDescription(name + ": prepare " + shares.getNumPartitions() + " worker(s)");
-      List<double[]> stats = shares.mapPartitionsWithIndex((i, it) -> List.of(worker(fitId, job, i, it, features)
-          .stats()).iterator(), false).collect();
+      List<double[]> stats = shares.mapPartitionsWithIndex((i, it) -> {
+        List<TrainingRows> blocks = drain(it);
+        long rows = blocks.stream().mapToLong(TrainingRows::rows).sum();
+        long[] budget = TaskResources.heapBudget(tasks);
+        long need = rows * TrainingJob.workerRowBytes(features);
+        if (need > budget[2] || rows * features > Integer.MAX_VALUE - 8) {
+          return List.of(new double[] {-1, i, rows, need, budget[0], budget[1], budget[2], tasks}).iterator();
+        }
+        return List.of(worker(fitId, job, i, blocks).stats()).iterator();
+      }, false).collect();
+      for (double[] s : stats) {
+        if (s[0] < 0) {
+          throw tooLarge(s, stats.stream().mapToLong(t -> (long) (t[0] < 0 ? t[2] : t[0] + t[4])).sum());
+        }
+      }
       double[] merged = stats.stream().map(s -> new double[] {s[0], s[1], s[2], s[3]})
           .reduce(TrainingJob::mergeStats).orElseThrow();
       scale = job.scale(merged);
@@ -263,11 +301,32 @@ public final class TrainingDispatch {
           stats.stream().mapToInt(s -> (int) s[4]).toArray());
     }
 
+    /** The error for a share that does not fit its task: {-1, worker, rows, need, heap, cached, budget, tasks}. */
+    private IllegalArgumentException tooLarge(double[] s, long totalRows) {
+      long rows = (long) s[2];
+      if (rows * features > Integer.MAX_VALUE - 8) {
+        return new IllegalArgumentException(SchemaChecks.where(stage, "numWorkers") + ": worker " + (int) s[1]
+            + "'s share of " + String.format(Locale.ROOT, "%,d", rows) + " rows x " + features + " features"
+            + " exceeds a Java array (2^31 floats). Set numWorkers to at least "
+            + (rows * features * shares.getNumPartitions() / (Integer.MAX_VALUE - 8) + 1)
+            + " so that each share is smaller, or sample the table.");
+      }
+      long mib = 1 << 20;
+      long perTask = Math.max(1, (long) s[6]);
+      long enough = (totalRows * TrainingJob.workerRowBytes(features) + perTask - 1) / perTask;
+      return new IllegalArgumentException(String.format(Locale.ROOT, "%s: worker %d's share of %,d rows x %d"
+          + " features needs %,d MiB of heap in its training task (4 x features + 64 bytes a row), but its executor"
+          + " offers %,d MiB a task: (heap %,d MiB - %d MiB Spark reserves - %,d MiB of cached training blocks) / %d"
+          + " training task(s) at once. Raise spark.executor.memory (spark.driver.memory with a local master), or"
+          + " set numWorkers to %d or more so that each share fits executors like this one, or sample the table.", SchemaChecks.where(stage, "numWorkers"), (int) s[1], rows, features,
+          (long) s[3] / mib, (long) s[6] / mib, (long) s[4] / mib, TaskResources.SPARK_RESERVED_BYTES / mib,
+          (long) s[5] / mib, (int) s[7], enough));
+    }
+
     @Override
     public FitLoop.RoundResult run(Trainer.Pass pass, boolean evaluate, float[] state) {
       TrainingJob job = this.job;
       String fitId = this.fitId;
-      int features = this.features;
       double[] scale = this.scale;
       Broadcast<float[]> b = sc.broadcast(state);
       sc.setJobDescription(String.format(Locale.ROOT, "%s: epoch %d/%d, steps %d-%d%s", name, pass.epoch() + 1,
@@ -280,7 +339,7 @@ public final class TrainingDispatch {
               org.apache.spark.TaskContext.get().attemptNumber())) {
             throw new IllegalStateException("injected fault: worker " + i + ", epoch " + pass.epoch());
           }
-          return List.of(worker(fitId, job, i, it, features).run(pass, evaluate, b.value(), scale,
+          return List.of(worker(fitId, job, i, drain(it)).run(pass, evaluate, b.value(), scale,
               binding.engine())).iterator();
         }, false).reduce(FitLoop.RoundResult::merge);
       } catch (Exception e) { // SparkException, checked to javac: a cancelled job group ends the fit cleanly
@@ -319,16 +378,22 @@ public final class TrainingDispatch {
     throw (T) e;
   }
 
+  /** Every block of a share: references to the cached blocks (those read back from disk are deserialized). */
+  private static List<TrainingRows> drain(java.util.Iterator<TrainingRows> it) {
+    List<TrainingRows> blocks = new java.util.ArrayList<>();
+    it.forEachRemaining(blocks::add);
+    return blocks;
+  }
+
   /** The cached worker {@code i} of a fit, or a new one built from its share. */
-  private static TrainingJob.Worker worker(String fitId, TrainingJob job, int i, java.util.Iterator<TrainingRows> it,
-      int features) {
+  private static TrainingJob.Worker worker(String fitId, TrainingJob job, int i, List<TrainingRows> blocks) {
     String key = fitId + "/" + i;
     SoftReference<TrainingJob.Worker> ref = WORKERS.get(key);
     TrainingJob.Worker w = ref == null ? null : ref.get();
     if (w == null) {
       // first round of this fit on this executor, or the cache was dropped (memory pressure, a lost executor)
       LOG.debug("building training worker {} of fit {} from its cached share", i, fitId);
-      w = job.worker(i, TrainingRows.concat(it, features));
+      w = job.worker(i, blocks);
       WORKERS.put(key, new SoftReference<>(w));
     }
     return w;

@@ -44,8 +44,9 @@ final class RowCheck implements Serializable {
 
   private double number(InternalRow r, int i, String where, String what) {
     if (r.isNullAt(i) || !Double.isFinite(r.getDouble(i))) {
-      throw new IllegalArgumentException(where + " has a " + (r.isNullAt(i) ? "null" : "non-finite")
-          + " " + what + "; every row needs one. Drop or fix those rows first.");
+      throw new IllegalArgumentException(where + " has a " + (r.isNullAt(i) ? "null " + what
+          : "non-finite " + what + " (" + r.getDouble(i) + ")") + "; every row needs a finite one. Drop or fix those"
+          + " rows first.");
     }
     return r.getDouble(i);
   }

@@ -23,7 +23,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Encodes categorical columns (string, integral or boolean) as one-hot vectors, as indices for embeddings (with
+ * Encodes categorical columns (string, numeric codes or boolean) as one-hot vectors, as indices for embeddings (with
  * Spark ML nominal metadata that survives {@code VectorAssembler}), or as out-of-fold target means. Values are
  * ordered by frequency (then by value); those seen fewer than {@code minFrequency} times, or beyond the
  * {@code maxCategories} most frequent, share an "other" bucket. The counts of all columns come from one Spark job.
@@ -141,7 +141,7 @@ public final class CategoricalEncoder extends Estimator<CategoricalEncoderModel>
     cols[0] = fold;
     cols[1] = label;
     for (int i = 0; i < in.length; i++) {
-      cols[i + 2] = col(in[i]).cast("string");
+      cols[i + 2] = CategoricalEncoderParams.categoryValue(schema, in[i]);
     }
     CategoryCounts counts = Rows.internal(dataset.select(cols)).aggregate(new CategoryCounts(),
         CategoryCounts::add, CategoryCounts::merge);
@@ -183,8 +183,9 @@ public final class CategoricalEncoder extends Estimator<CategoricalEncoderModel>
     for (int i = 0; i < in.length; i++) {
       if (nulls[i] > 0 && "error".equals(getHandleInvalid())) {
         throw new IllegalArgumentException(SchemaChecks.where(this, "handleInvalid") + ": column '" + in[i]
-            + "' has " + nulls[i] + " null values and handleInvalid=error. Fill them (e.g. with \"missing\"), or"
-            + " set handleInvalid to 'skip' (drop those rows) or 'keep' (the unknown bucket).");
+            + "' has " + nulls[i] + " " + CategoricalEncoderParams.missing(schema, in[i])
+            + " values and handleInvalid=error. Fill them (e.g. with"
+            + " \"missing\"), or set handleInvalid to 'skip' (drop those rows) or 'keep' (the unknown bucket).");
       }
       if (perColumn.get(i).isEmpty()) {
         throw new IllegalArgumentException(SchemaChecks.where(this, "inputCols") + ": column '" + in[i]

@@ -124,14 +124,14 @@ public final class CategoricalEncoderModel extends Model<CategoricalEncoderModel
     for (int i = 0; i < in.length; i++) {
       coders[i] = new Coder(tables[i], mode, SchemaChecks.where(this, "handleInvalid") + ": column '" + in[i]
           + "' has %s and handleInvalid=error. Set handleInvalid to 'keep' (the unknown bucket) or 'skip' (drop"
-          + " the row).");
+          + " the row).", CategoricalEncoderParams.missing(schema, in[i]));
     }
     if ("skip".equals(mode)) {
       Column valid = lit(true);
       for (int i = 0; i < in.length; i++) {
         Coder coder = coders[i];
         valid = valid.and(udf((UDF1<String, Boolean>) v -> coder.call(v) >= 0, DataTypes.BooleanType)
-            .apply(col(in[i]).cast("string")));
+            .apply(CategoricalEncoderParams.categoryValue(schema, in[i])));
       }
       df = df.filter(valid);
     }
@@ -139,7 +139,7 @@ public final class CategoricalEncoderModel extends Model<CategoricalEncoderModel
     Map<String, Column> outputs = new LinkedHashMap<>();
     for (int i = 0; i < in.length; i++) { // one function call per cell: value -> encoded output
       Coder coder = coders[i];
-      Column value = col(in[i]).cast("string");
+      Column value = CategoricalEncoderParams.categoryValue(schema, in[i]);
       Column encoded = switch (getEncoding()) {
         case INDEX -> udf((UDF1<String, Double>) v -> (double) coder.call(v), DataTypes.DoubleType).apply(value);
         case ONEHOT -> {
@@ -189,11 +189,13 @@ public final class CategoricalEncoderModel extends Model<CategoricalEncoderModel
     private final CategoryTable table;
     private final String mode;
     private final String message;
+    private final String missing;
 
-    Coder(CategoryTable table, String mode, String message) {
+    Coder(CategoryTable table, String mode, String message, String missing) {
       this.table = table;
       this.mode = mode;
       this.message = message;
+      this.missing = missing;
     }
 
     @Override
@@ -206,7 +208,7 @@ public final class CategoricalEncoderModel extends Model<CategoricalEncoderModel
         case "keep" -> table.unknownBucket();
         case "skip" -> code;
         default -> throw new IllegalArgumentException(String.format(message,
-            value == null ? "a null value" : "value '" + value + "', unseen when the model was fitted,"));
+            value == null ? "a " + missing + " value" : "value '" + value + "', unseen when the model was fitted,"));
       };
     }
   }

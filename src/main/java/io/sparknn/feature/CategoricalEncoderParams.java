@@ -1,7 +1,11 @@
 package io.sparknn.feature;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.when;
 
 import io.sparknn.param.HasHandleInvalid;
 import io.sparknn.param.HasInputCols;
@@ -20,6 +24,8 @@ import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.StringArrayParam;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DoubleType;
+import org.apache.spark.sql.types.FloatType;
 import org.apache.spark.sql.types.IntegralType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -53,7 +59,8 @@ public interface CategoricalEncoderParams
 
     /** Defines the params with {@code p} as parent (call after its uid is set) and sets their defaults. */
     Defs(CategoricalEncoderParams p) {
-      inputCols = SharedParams.inputCols(p, "categorical columns: string, integral or boolean");
+      inputCols = SharedParams.inputCols(p, "categorical columns: string, numeric (whole-number codes, e.g."
+          + " StringIndexer's output) or boolean; NaN counts as null");
       outputCols = SharedParams.outputCols(p, "encoded output columns");
       encoding = SharedParams.choice(p, "encoding", "onehot = sparse 0/1 vector; index = bucket number with"
           + " nominal metadata (for embeddings); target = smoothed out-of-fold label mean.", ONEHOT, INDEX, TARGET);
@@ -174,7 +181,7 @@ public interface CategoricalEncoderParams
   default StructType checkAndTransformSchema(StructType schema, boolean fitting) {
     if (!isDefined(inputCols())) {
       throw new IllegalArgumentException(SchemaChecks.where(this, "inputCols")
-          + ": no input columns set; call setInputCols(...) with string, integral or boolean columns.");
+          + ": no input columns set; call setInputCols(...) with string, numeric or boolean columns.");
     }
     String[] in = getInputCols();
     String[] out = outputNames();
@@ -201,6 +208,25 @@ public interface CategoricalEncoderParams
           false);
     }
     return result;
+  }
+
+  /**
+   * The category of each row of {@code column} as a string (a number by its Spark string form, e.g. "2.0"); a
+   * floating NaN is null, so {@code handleInvalid} treats it as a missing value.
+   */
+  static Column categoryValue(StructType schema, String column) {
+    Column c = col(column);
+    return floating(schema, column) ? when(not(isnan(c)), c.cast("string")) : c.cast("string");
+  }
+
+  /** "null (or NaN)" for a floating column, else "null": what a missing value of {@code column} is. */
+  static String missing(StructType schema, String column) {
+    return floating(schema, column) ? "null (or NaN)" : "null";
+  }
+
+  private static boolean floating(StructType schema, String column) {
+    org.apache.spark.sql.types.DataType t = schema.apply(column).dataType();
+    return t instanceof DoubleType || t instanceof FloatType;
   }
 
   /** The fold of each row: a seeded hash of the named columns modulo {@code folds}. */

@@ -17,7 +17,23 @@ public final class TaskResources {
   private static final Logger LOG = LoggerFactory.getLogger(TaskResources.class);
   private static final java.util.Set<String> SEEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+  /** Heap Spark keeps for itself on every executor (its {@code RESERVED_SYSTEM_MEMORY_BYTES}). */
+  public static final long SPARK_RESERVED_BYTES = 300L << 20;
+
   private TaskResources() {}
+
+  /**
+   * The heap one of {@code tasks} training tasks running at once on this JVM may fill: {heap, bytes of cached
+   * blocks in Spark's storage memory now, budget}, where budget = (heap − {@link #SPARK_RESERVED_BYTES} − cached
+   * blocks) / tasks. Cached blocks count because they stay on the heap while the tasks train (those that do not
+   * fit were spilled to disk: {@code MEMORY_AND_DISK}).
+   */
+  public static long[] heapBudget(int tasks) {
+    long heap = Runtime.getRuntime().maxMemory();
+    org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
+    long cached = env == null ? 0 : env.memoryManager().storageMemoryUsed();
+    return new long[] {heap, cached, Math.max(0, (heap - SPARK_RESERVED_BYTES - cached) / Math.max(1, tasks))};
+  }
 
   /**
    * What a task was bound to: its engine, its threads and the GPU address Spark assigned (null when none).

@@ -18,13 +18,63 @@ import java.util.Random;
 public final class Trainer {
 
   /**
-   * Rows to train or validate on: features (row-major, {@code cols} per row), targets (one-hot or soft class
-   * probabilities, or one value per row) and row weights.
+   * Rows to train or validate on: features (row-major, {@code cols} per row), targets and row weights. Targets
+   * are either one class index per row ({@link #classes}, read as one-hot rows of width {@code k}) or {@code k}
+   * values per row (row-major: soft class probabilities, or the regression target), so a worker holds
+   * 4 × cols + 16 bytes per classification row whatever the number of classes.
+   *
+   * @param x features, row-major
+   * @param cols features per row
+   * @param y class indices (one per row) when {@code indices}, else {@code k} target values per row
+   * @param k target width (classes, or 1 for regression)
+   * @param indices {@code y} holds class indices
+   * @param w row weights
    */
-  public record Examples(float[] x, int cols, double[][] y, double[] w) {
+  public record Examples(float[] x, int cols, double[] y, int k, boolean indices, double[] w) {
+    /** Examples whose targets are the class indices {@code labels} of {@code k} classes. */
+    public static Examples classes(float[] x, int cols, double[] labels, int k, double[] w) {
+      return new Examples(x, cols, labels, k, true, w);
+    }
+
+    /** Examples whose targets are {@code k} values per row, row-major. */
+    public static Examples targets(float[] x, int cols, double[] y, int k, double[] w) {
+      return new Examples(x, cols, y, k, false, w);
+    }
+
     /** Number of rows. */
     public int rows() {
-      return y.length;
+      return w.length;
+    }
+
+    /** Writes row {@code r}'s {@code k} target values into {@code dest} from {@code at}. */
+    public void target(int r, double[] dest, int at) {
+      if (indices) {
+        java.util.Arrays.fill(dest, at, at + k, 0);
+        dest[at + (int) y[r]] = 1;
+      } else {
+        System.arraycopy(y, r * k, dest, at, k);
+      }
+    }
+
+    /** Row {@code r}'s class: its index, or the largest target value's position. */
+    int targetClass(int r) {
+      if (indices) {
+        return (int) y[r];
+      }
+      int best = 0;
+      for (int j = 1; j < k; j++) {
+        best = y[r * k + j] > y[r * k + best] ? j : best;
+      }
+      return best;
+    }
+
+    /** Every row's targets as k-wide rows. */
+    double[][] targetRows() {
+      double[][] out = new double[rows()][k];
+      for (int r = 0; r < out.length; r++) {
+        target(r, out[r], 0);
+      }
+      return out;
     }
   }
 
@@ -159,7 +209,7 @@ public final class Trainer {
     }
     double lossSum = 0;
     double weightSum = 0;
-    int k = train.y()[0].length;
+    int k = train.k();
     for (int s = pass.from(); s < pass.to(); s++) {
       int start = s * batch;
       if (start >= n) {
@@ -173,7 +223,7 @@ public final class Trainer {
       for (int i = 0; i < rows; i++) {
         int r = order[start + i];
         System.arraycopy(train.x(), r * train.cols(), xs, i * train.cols(), train.cols());
-        System.arraycopy(train.y()[r], 0, ys, i * k, k);
+        train.target(r, ys, i * k);
         ws[i] = train.w()[r];
         bw += ws[i];
       }
@@ -331,15 +381,16 @@ public final class Trainer {
     }
     double[][] out = predict(ex);
     double[][] g = new double[out.length][out[0].length];
-    double value = loss.compute(out, ex.y(), ex.w(), g);
+    double[][] targets = ex.targetRows();
+    double value = loss.compute(out, targets, ex.w(), g);
     double total = 0;
     double metric = 0;
     for (int i = 0; i < out.length; i++) {
       total += ex.w()[i];
       if (loss.classification()) {
-        metric += Loss.argmax(out[i]) == Loss.argmax(ex.y()[i]) ? ex.w()[i] : 0;
+        metric += Loss.argmax(out[i]) == ex.targetClass(i) ? ex.w()[i] : 0;
       } else {
-        double e = out[i][0] - ex.y()[i][0];
+        double e = out[i][0] - targets[i][0];
         metric += ex.w()[i] * e * e;
       }
     }

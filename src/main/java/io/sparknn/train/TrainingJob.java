@@ -132,9 +132,17 @@ public final class TrainingJob implements Serializable {
         .reportScale(metricScale);
   }
 
-  /** Worker {@code index} of a fit, training on {@code data} (its share of the rows). */
-  public Worker worker(int index, TrainingRows data) {
-    return new Worker(index, data);
+  /** Worker {@code index} of a fit, training on {@code blocks} (its share of the rows). */
+  public Worker worker(int index, List<TrainingRows> blocks) {
+    return new Worker(index, blocks);
+  }
+
+  /**
+   * Heap bytes a worker needs per row of its share while it trains: its copy of the features (4 × features), its
+   * targets and weights (16), and what building them takes for a moment (48: labels, hold-out lists, the shuffle).
+   */
+  public static long workerRowBytes(int features) {
+    return 4L * features + 64;
   }
 
   /**
@@ -223,36 +231,53 @@ public final class TrainingJob implements Serializable {
    */
   public final class Worker {
     private final int index;
-    private final TrainingRows data;
-    private final boolean[] validation;
+    private final double[] stats;
+    private final Trainer.Examples train;
+    private final Trainer.Examples val;
+    private double[] scaled = {0, 1};
     private Trainer trainer;
-    private Trainer.Examples train;
-    private Trainer.Examples val;
 
-    private Worker(int index, TrainingRows data) {
+    private Worker(int index, List<TrainingRows> blocks) {
       this.index = index;
-      this.data = data;
-      this.validation = config.hasIndicator() ? data.validation : stratifiedHoldOut(data.label, classification(),
-          index);
-    }
-
-    /** {training rows, training weight, weighted target mean, M2, validation rows} of this share. */
-    public double[] stats() {
-      double[] t = targetStats(data, validation);
+      int n = 0;
+      for (TrainingRows b : blocks) {
+        n += b.rows();
+      }
+      double[] label = new double[n];
+      double[] weight = new double[n];
+      boolean[] indicator = new boolean[n];
+      int at = 0;
+      for (TrainingRows b : blocks) {
+        System.arraycopy(b.label, 0, label, at, b.rows());
+        System.arraycopy(b.weight, 0, weight, at, b.rows());
+        System.arraycopy(b.validation, 0, indicator, at, b.rows());
+        at += b.rows();
+      }
+      boolean[] validation = config.hasIndicator() ? indicator : stratifiedHoldOut(label, classification(), index);
       int held = 0;
       for (boolean v : validation) {
         held += v ? 1 : 0;
       }
-      return new double[] {data.rows() - held, t[0], t[1], t[2], held};
+      double[] t = targetStats(label, weight, validation);
+      this.stats = new double[] {n - held, t[0], t[1], t[2], held};
+      this.train = examples(blocks, label, weight, validation, false);
+      this.val = examples(blocks, label, weight, validation, true);
+    }
+
+    /** {training rows, training weight, weighted target mean, M2, validation rows} of this share. */
+    public double[] stats() {
+      return stats.clone();
     }
 
     /** Runs a round from {@code state} with the fit's target {@code scale}, on {@code engine}. */
     public FitLoop.RoundResult run(Trainer.Pass pass, boolean evaluate, float[] state, double[] scale,
         Engine engine) {
+      if (!classification() && !java.util.Arrays.equals(scaled, scale)) {
+        rescale(train, scale);
+        rescale(val, scale);
+        scaled = scale.clone();
+      }
       if (trainer == null || trainer.network().engine() != engine) {
-        boolean classification = classification();
-        train = examples(data, validation, false, classification, scale);
-        val = examples(data, validation, true, classification, scale);
         trainer = trainer(architecture.build(engine, false, config.settings().seed()), scale[1]);
       }
       trainer.load(state);
@@ -260,22 +285,30 @@ public final class TrainingJob implements Serializable {
           pass.totalSteps(), pass.updates());
       return trainer.round(train, val, mine, evaluate);
     }
+
+    /** Standardizes regression targets in place by {@code scale} = {mean, sd}, undoing the previous scale. */
+    private void rescale(Trainer.Examples ex, double[] scale) {
+      double[] y = ex.y();
+      for (int i = 0; i < y.length; i++) {
+        y[i] = (y[i] * scaled[1] + scaled[0] - scale[0]) / scale[1];
+      }
+    }
   }
 
   /** {weight, weighted mean, M2} of the training targets (West's weighted update). */
-  private static double[] targetStats(TrainingRows d, boolean[] validation) {
+  private static double[] targetStats(double[] label, double[] weight, boolean[] validation) {
     double sw = 0;
     double mean = 0;
     double m2 = 0;
-    for (int i = 0; i < d.rows(); i++) {
-      double w = d.weight[i];
+    for (int i = 0; i < label.length; i++) {
+      double w = weight[i];
       if (validation[i] || w == 0) {
         continue;
       }
       sw += w;
-      double delta = d.label[i] - mean;
+      double delta = label[i] - mean;
       mean += delta * w / sw;
-      m2 += w * delta * (d.label[i] - mean);
+      m2 += w * delta * (label[i] - mean);
     }
     return new double[] {sw, mean, m2};
   }
@@ -313,31 +346,34 @@ public final class TrainingJob implements Serializable {
     return out;
   }
 
-  private Trainer.Examples examples(TrainingRows d, boolean[] validation, boolean wanted, boolean classification,
-      double[] scale) {
+  /**
+   * The rows of {@code blocks} whose validation flag is {@code wanted}: features copied once, class indices or raw
+   * regression targets (standardized on the first round).
+   */
+  private Trainer.Examples examples(List<TrainingRows> blocks, double[] label, double[] weight,
+      boolean[] validation, boolean wanted) {
     int n = 0;
     for (boolean v : validation) {
       n += v == wanted ? 1 : 0;
     }
-    int f = d.features;
-    float[] x = new float[n * f];
-    double[][] y = new double[n][];
+    int f = architecture.inputs();
+    float[] x = new float[Math.multiplyExact(n, f)];
+    double[] y = new double[n];
     double[] w = new double[n];
     int at = 0;
-    for (int i = 0; i < d.rows(); i++) {
-      if (validation[i] != wanted) {
-        continue;
+    int i = 0;
+    for (TrainingRows b : blocks) {
+      for (int r = 0; r < b.rows(); r++, i++) {
+        if (validation[i] != wanted) {
+          continue;
+        }
+        System.arraycopy(b.x, r * f, x, at * f, f);
+        y[at] = label[i];
+        w[at] = weight[i];
+        at++;
       }
-      System.arraycopy(d.x, i * f, x, at * f, f);
-      if (classification) {
-        y[at] = new double[architecture.outputs()];
-        y[at][(int) d.label[i]] = 1;
-      } else {
-        y[at] = new double[] {(d.label[i] - scale[0]) / scale[1]};
-      }
-      w[at] = d.weight[i];
-      at++;
     }
-    return new Trainer.Examples(x, f, y, w);
+    return classification() ? Trainer.Examples.classes(x, f, y, architecture.outputs(), w)
+        : Trainer.Examples.targets(x, f, y, 1, w);
   }
 }

@@ -1,13 +1,10 @@
 package io.sparknn.train;
 
 import java.io.Serializable;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
 
 /**
  * A block of training rows as primitive arrays — features (row-major float), label, weight and validation flag —
- * built once per partition and cached, so every epoch reads floats instead of Spark rows.
+ * built in blocks of a few MiB per partition and cached, so every epoch reads floats instead of Spark rows.
  */
 public final class TrainingRows implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -51,33 +48,5 @@ public final class TrainingRows implements Serializable {
   /** The labels (class indices or target values). */
   public double[] labels() {
     return label;
-  }
-
-  /** All blocks of a partition in one. */
-  public static TrainingRows concat(Iterator<TrainingRows> blocks, int features) {
-    List<TrainingRows> all = new ArrayList<>();
-    long n = 0;
-    while (blocks.hasNext()) {
-      TrainingRows b = blocks.next();
-      all.add(b);
-      n += b.rows();
-    }
-    if (n * features > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException(n + " rows x " + features + " features exceed one training task's"
-          + " array limit; sample the data or wait for distributed training");
-    }
-    float[] x = new float[(int) (n * features)];
-    double[] y = new double[(int) n];
-    double[] w = new double[(int) n];
-    boolean[] v = new boolean[(int) n];
-    int at = 0;
-    for (TrainingRows b : all) {
-      System.arraycopy(b.x, 0, x, at * features, b.x.length);
-      System.arraycopy(b.label, 0, y, at, b.rows());
-      System.arraycopy(b.weight, 0, w, at, b.rows());
-      System.arraycopy(b.validation, 0, v, at, b.rows());
-      at += b.rows();
-    }
-    return new TrainingRows(features, x, y, w, v);
   }
 }

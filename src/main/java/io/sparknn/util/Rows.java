@@ -1,7 +1,6 @@
 package io.sparknn.util;
 
 import io.sparknn.train.TrainingRows;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.linalg.Vector;
@@ -24,54 +23,64 @@ public final class Rows {
     return df.queryExecution().toRdd().toJavaRDD();
   }
 
+  /** Feature bytes of one cached training block (a block holds at least 64 rows). */
+  static final int BLOCK_BYTES = 4 << 20;
+
   /**
-   * Converts {@code df}'s rows {@code (features vector, label double, weight double, validation boolean)} into one
-   * {@link TrainingRows} block per partition. Null or non-finite features, labels or weights, negative weights and
-   * vectors of another size fail with a message starting with the given column descriptions.
+   * Converts {@code df}'s rows {@code (features vector, label double, weight double, validation boolean)} into
+   * {@link TrainingRows} blocks of about {@link #BLOCK_BYTES} of features each, read lazily, so Spark caches (and
+   * spills) a partition block by block and building one never holds more than a block. Null or non-finite
+   * features, labels or weights, negative weights and vectors of another size fail with a message starting with
+   * the given column descriptions.
    */
   public static JavaRDD<TrainingRows> trainingBlocks(Dataset<?> df, FeatureReader reader, String[] where) {
     int features = reader.width();
-    return internal(df).mapPartitions(it -> {
-      float[] x = new float[1024 * features];
-      List<double[]> lw = new ArrayList<>();
-      List<Boolean> val = new ArrayList<>();
-      while (it.hasNext()) {
-        InternalRow r = it.next();
-        int at = lw.size() * features;
-        if (at + features > x.length) {
-          x = java.util.Arrays.copyOf(x, Math.max(2 * x.length, at + features));
-        }
-        String problem = reader.copy(r, 0, x, at);
-        if (problem != null) {
-          throw new IllegalArgumentException(where[0] + " has " + problem + (problem.startsWith("NaN")
-              ? "; a model must never train on NaN or infinite input. Clean the data or impute it (Standardizer"
-                  + " with handleInvalid=keep)." : problem.endsWith("float range") ? " (±3.4E38): the networks"
-                  + " compute in float. Rescale that column, e.g. with Standardizer."
-                  : reader.sequence() ? ". Fix or drop those rows."
-                  : "; every training row needs a vector of " + features + " values. Fix or drop those rows."));
-        }
-        if (r.isNullAt(1) || !Double.isFinite(r.getDouble(1))) {
-          throw new IllegalArgumentException(where[1] + " has a null or non-finite label; every training row"
-              + " needs one.");
-        }
-        double w = r.isNullAt(2) ? Double.NaN : r.getDouble(2);
-        if (!(w >= 0) || Double.isInfinite(w)) {
-          throw new IllegalArgumentException(where[2] + " has the weight " + w + "; weights must be finite and"
-              + " >= 0.");
-        }
-        lw.add(new double[] {r.getDouble(1), w});
-        val.add(!r.isNullAt(3) && r.getBoolean(3));
+    int blockRows = Math.max(64, BLOCK_BYTES / (4 * Math.max(1, features)));
+    return internal(df).mapPartitions(it -> new java.util.Iterator<TrainingRows>() {
+      @Override
+      public boolean hasNext() {
+        return it.hasNext();
       }
-      double[] y = new double[lw.size()];
-      double[] w = new double[lw.size()];
-      boolean[] v = new boolean[lw.size()];
-      for (int i = 0; i < y.length; i++) {
-        y[i] = lw.get(i)[0];
-        w[i] = lw.get(i)[1];
-        v[i] = val.get(i);
+
+      @Override
+      public TrainingRows next() {
+        if (!it.hasNext()) {
+          throw new java.util.NoSuchElementException();
+        }
+        float[] x = new float[blockRows * features];
+        double[] y = new double[blockRows];
+        double[] w = new double[blockRows];
+        boolean[] v = new boolean[blockRows];
+        int n = 0;
+        while (n < blockRows && it.hasNext()) {
+          InternalRow r = it.next();
+          String problem = reader.copy(r, 0, x, n * features);
+          if (problem != null) {
+            throw new IllegalArgumentException(where[0] + " has " + problem + (problem.startsWith("NaN")
+                ? "; a model must never train on NaN or infinite input. Clean the data or impute it (Standardizer"
+                    + " with handleInvalid=keep)." : problem.endsWith("float range") ? " (±3.4E38): the networks"
+                    + " compute in float. Rescale that column, e.g. with Standardizer."
+                    : reader.sequence() ? ". Fix or drop those rows."
+                    : "; every training row needs a vector of " + features + " values. Fix or drop those rows."));
+          }
+          if (r.isNullAt(1) || !Double.isFinite(r.getDouble(1))) {
+            throw new IllegalArgumentException(where[1] + " has a null or non-finite label; every training row"
+                + " needs one.");
+          }
+          double weight = r.isNullAt(2) ? Double.NaN : r.getDouble(2);
+          if (!(weight >= 0) || Double.isInfinite(weight)) {
+            throw new IllegalArgumentException(where[2] + " has the weight " + weight + "; weights must be finite"
+                + " and >= 0.");
+          }
+          y[n] = r.getDouble(1);
+          w[n] = weight;
+          v[n] = !r.isNullAt(3) && r.getBoolean(3);
+          n++;
+        }
+        return n == blockRows ? new TrainingRows(features, x, y, w, v) : new TrainingRows(features,
+            java.util.Arrays.copyOf(x, n * features), java.util.Arrays.copyOf(y, n), java.util.Arrays.copyOf(w, n),
+            java.util.Arrays.copyOf(v, n));
       }
-      return List.of(new TrainingRows(features, java.util.Arrays.copyOf(x, y.length * features), y, w, v))
-          .iterator();
     });
   }
 

@@ -76,7 +76,13 @@ class SparkClusterIT {
 
   /** A driver session on the cluster (executors: 2 cores, 2 GB, 2 GPUs; 1 GPU per task). */
   private SparkSession onCluster() {
-    if (spark != null && spark.sparkContext().master().startsWith("spark://")) {
+    return onCluster("2g");
+  }
+
+  /** A driver session on the cluster whose executors have {@code memory} (2 cores, 2 GPUs; 1 GPU per task). */
+  private SparkSession onCluster(String memory) {
+    if (spark != null && spark.sparkContext().master().startsWith("spark://")
+        && memory.equals(spark.sparkContext().getConf().get("spark.executor.memory"))) {
       return spark;
     }
     stopSession();
@@ -89,7 +95,7 @@ class SparkClusterIT {
         .config("spark.jars", jars)
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.ui.enabled", "false")
-        .config("spark.executor.memory", "2g")
+        .config("spark.executor.memory", memory)
         .config("spark.executor.cores", "2")
         .config("spark.cores.max", "4")
         .config("spark.executor.resource.gpu.amount", "2")
@@ -296,5 +302,41 @@ class SparkClusterIT {
     }
     System.out.printf("%d rows: largest probability difference cluster vs local %.2e%n", rows.size(), worst);
     assertTrue(worst <= 1e-6, "largest probability difference " + worst);
+  }
+
+  @Test
+  @Order(6)
+  void aShareBeyondASmallExecutorsHeapFailsBeforeTrainingAndTheExecutorLives() {
+    SparkSession s = onCluster("512m");
+    int features = 40;
+    Column[] xs = new Column[features];
+    for (int i = 0; i < features; i++) {
+      xs[i] = org.apache.spark.sql.functions.randn(100 + i);
+    }
+    Column label = xs[0].plus(xs[1]).gt(0).cast("double");
+    Dataset<Row> rows = s.range(0, 1_000_000, 1, 8).select(col("id"), org.apache.spark.ml.functions
+        .array_to_vector(org.apache.spark.sql.functions.array(xs)).as("features"), label.as("label"));
+    Dataset<Row> big = rows.drop("id");
+    NeuralClassifier est = new NeuralClassifier().setMaxEpochs(3);
+    String message;
+    try (JobCounter.Events events = JobCounter.Events.watch(s)) {
+      long t0 = System.nanoTime();
+      Exception e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+          () -> est.fit(big));
+      message = e.getMessage();
+      System.out.printf("1,000,000 x %d on a 512 MB executor: failed after %.1f s, %d training rounds: %s%n",
+          features, (System.nanoTime() - t0) / 1e9, events.rounds.get(), message);
+      assertEquals(0, events.rounds.get(), "no training round ran");
+      assertTrue(message.contains("1,000,000 rows x 40 features") && message.contains("spark.executor.memory")
+          && message.contains("numWorkers"), message);
+      // the same executor then trains a share that fits: 50,000 rows
+      NeuralClassificationModel small = est.fit(rows.where(col("id").lt(50_000)));
+      double acc = accuracy(small, rows.where(col("id").geq(990_000)));
+      System.out.printf("50,000 rows on the same 512 MB executor: accuracy %.4f%n", acc);
+      assertTrue(acc > 0.9, "accuracy " + acc);
+      events.close();
+      assertEquals(0, events.executorsRemoved.get(), "no executor was lost (an OOM kills it)");
+      assertEquals(0, events.failedTasks.get(), "no task failed");
+    }
   }
 }

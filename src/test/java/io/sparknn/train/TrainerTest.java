@@ -16,17 +16,17 @@ class TrainerTest {
   static Trainer.Examples blobs(int n, long seed, boolean flip) {
     Random r = new Random(seed);
     float[] x = new float[n * 2];
-    double[][] y = new double[n][3];
+    double[] y = new double[n];
     double[] w = new double[n];
     double[][] centres = {{0, 0}, {4, 0}, {0, 4}};
     for (int i = 0; i < n; i++) {
       int c = i % 3;
       x[2 * i] = (float) (centres[c][0] + r.nextGaussian());
       x[2 * i + 1] = (float) (centres[c][1] + r.nextGaussian());
-      y[i][flip ? (c + 1) % 3 : c] = 1;
+      y[i] = flip ? (c + 1) % 3 : c;
       w[i] = 1;
     }
-    return new Trainer.Examples(x, 2, y, w);
+    return Trainer.Examples.classes(x, 2, y, 3, w);
   }
 
   static Network net(double dropout, long seed) {
