@@ -9,21 +9,20 @@ import org.apache.spark.sql.catalyst.InternalRow;
 /**
  * Per-slot running statistics of the valid (finite, non-null) values — count, mean, sum of squared deviations
  * (Welford), min, max — plus the count of invalid values. Partitions are merged with Chan et al.'s formula, so
- * one pass over the data gives numerically stable results. A slot whose values reach {@link #LARGE} keeps its mean
- * and squared deviations in units of {@link #UNIT} (an exact power of two), so values near the limits of
- * {@code double} give finite statistics instead of overflowing squares.
+ * one pass over the data gives numerically stable results. Each slot keeps its mean and squared deviations in
+ * units of 2^{@code unit} (exact powers of two), set by the first non-zero value's exponent and raised when a value
+ * would reach {@link #LARGE} units, so values near either limit of {@code double} (±1e308 or 1e-300) give finite,
+ * exact statistics instead of overflowing or underflowing squares.
  */
 final class SlotStats implements Serializable {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
-  /** Magnitude from which a slot's statistics are kept in units of {@link #UNIT} (2^480: squares stay finite). */
+  /** Magnitude, in units, from which a slot moves to a larger unit (2^480: squares and their sums stay finite). */
   static final double LARGE = 0x1p480;
-  /** The unit of a large slot's mean and squared deviations. */
-  static final double UNIT = 0x1p520;
 
   long[] n;
-  /** Per slot: true when mean and m2 are in units of {@link #UNIT} (and m2 of UNIT²). */
-  boolean[] scaled;
+  /** Per slot: mean is in units of 2^unit, m2 in units of 2^(2·unit). */
+  int[] unit;
   double[] mean;
   double[] m2;
   double[] min;
@@ -40,7 +39,7 @@ final class SlotStats implements Serializable {
 
   private void init(int slots) {
     n = new long[slots];
-    scaled = new boolean[slots];
+    unit = new int[slots];
     mean = new double[slots];
     m2 = new double[slots];
     min = new double[slots];
@@ -79,17 +78,19 @@ final class SlotStats implements Serializable {
   }
 
   private void add(int s, double raw) {
-    double x = raw;
-    if (!Double.isFinite(x)) {
+    if (!Double.isFinite(raw)) {
       bad[s]++;
       return;
     }
-    if (Math.abs(x) >= LARGE && !scaled[s]) {
-      toUnits(s);
+    if (raw != 0) {
+      int e = Math.getExponent(raw);
+      if (mean[s] == 0 && m2[s] == 0) {
+        unit[s] = e; // every value so far was 0: any unit holds them, take this value's
+      } else if (e - unit[s] >= Math.getExponent(LARGE)) {
+        toUnit(s, e);
+      }
     }
-    if (scaled[s]) {
-      x /= UNIT;
-    }
+    double x = Math.scalb(raw, -unit[s]);
     long k = ++n[s];
     double d = x - mean[s];
     mean[s] += d / k;
@@ -102,11 +103,11 @@ final class SlotStats implements Serializable {
     }
   }
 
-  /** Switches slot {@code s} to units of {@link #UNIT} (exact: a power of two; tiny deviations may vanish). */
-  private void toUnits(int s) {
-    scaled[s] = true;
-    mean[s] /= UNIT;
-    m2[s] = m2[s] / UNIT / UNIT;
+  /** Moves slot {@code s} to units of 2^{@code to} (exact: powers of two; tiny deviations may vanish). */
+  private void toUnit(int s, int to) {
+    mean[s] = Math.scalb(mean[s], unit[s] - to);
+    m2[s] = Math.scalb(m2[s], 2 * (unit[s] - to));
+    unit[s] = to;
   }
 
   /** Merges {@code o} into this (either may be empty, i.e. of size 0 from a partition without vectors). */
@@ -128,15 +129,13 @@ final class SlotStats implements Serializable {
     for (int s = 0; s < n.length; s++) {
       long k = n[s] + o.n[s];
       if (o.n[s] > 0) {
-        if (o.scaled[s] && !scaled[s]) {
-          toUnits(s);
+        boolean zero = mean[s] == 0 && m2[s] == 0;
+        boolean otherZero = o.mean[s] == 0 && o.m2[s] == 0;
+        if (zero || !otherZero && o.unit[s] > unit[s]) {
+          toUnit(s, o.unit[s]); // the larger unit, or the other's when every value here is 0
         }
-        double om = o.mean[s];
-        double om2 = o.m2[s];
-        if (scaled[s] && !o.scaled[s]) {
-          om /= UNIT;
-          om2 = om2 / UNIT / UNIT;
-        }
+        double om = Math.scalb(o.mean[s], o.unit[s] - unit[s]);
+        double om2 = Math.scalb(o.m2[s], 2 * (o.unit[s] - unit[s]));
         double d = om - mean[s];
         mean[s] += d * o.n[s] / k;
         m2[s] += om2 + d * d * n[s] * o.n[s] / k;
@@ -151,11 +150,11 @@ final class SlotStats implements Serializable {
 
   /** Sample standard deviation of slot {@code s} (0 with fewer than two values). */
   double std(int s) {
-    return n[s] < 2 ? 0.0 : Math.sqrt(m2[s] / (n[s] - 1)) * (scaled[s] ? UNIT : 1);
+    return n[s] < 2 ? 0.0 : Math.scalb(Math.sqrt(m2[s] / (n[s] - 1)), unit[s]);
   }
 
   /** The mean of slot {@code s} (finite: it lies between the slot's min and max). */
   double mean(int s) {
-    return scaled[s] ? mean[s] * UNIT : mean[s];
+    return Math.scalb(mean[s], unit[s]);
   }
 }
