@@ -417,11 +417,17 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
     String[] names = {where, SchemaChecks.where(this, "labelCol") + ": column '" + getLabelCol() + "'",
         SchemaChecks.where(this, "weightCol") + ": column '" + w + "'"};
     int workers = getNumWorkers();
-    Dataset<?> selected = workers > 1 ? dataset.select(cols).repartition(workers) : dataset.select(cols);
+    Dataset<?> selected = dataset.select(cols);
+    // with at least numWorkers input partitions, the shares are balanced slices of the cached blocks (no shuffle)
+    boolean slices = workers > 1 && Rows.internal(selected).getNumPartitions() >= workers;
+    if (workers > 1 && !slices) {
+      selected = selected.repartition(workers);
+    }
     JavaRDD<TrainingRows> blocks = Rows.trainingBlocks(selected, reader, names)
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      double[] stats = blockStats(blocks, d, nominal);
+      long[] partitionRows = new long[blocks.getNumPartitions()];
+      double[] stats = blockStats(blocks, d, nominal, partitionRows);
       int outputs = classification() ? numClasses(stats, names[1]) : 1;
       if (!classification() && stats[8] > MAX_REGRESSION_LABEL) {
         throw new IllegalArgumentException(names[1] + " has a label of magnitude " + stats[8] + ", beyond what"
@@ -436,7 +442,8 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
       Architecture arch = new Architecture(d, nominal[0], nominal[1], dims, size.hidden(), getActivation(),
           getNormalization(), getResidual(), getDropout(), getWeightInit(), outputs, getInputShape(), body, sequences);
       int members = size.members();
-      JavaRDD<TrainingRows> shares = workers == 1 ? blocks.coalesce(1) : blocks;
+      JavaRDD<TrainingRows> shares = workers == 1 ? blocks.coalesce(1)
+          : slices ? BalancedShares.of(blocks, partitionRows, workers) : blocks;
       int slots = TrainingDispatch.slots(dataset.sparkSession().sparkContext());
       int inFlight = members == 1 ? 1 : Math.min(members, Math.max(1, slots / workers));
       int tasksPerExecutor = TrainingDispatch.tasksPerExecutor(dataset.sparkSession().sparkContext(),
@@ -632,14 +639,15 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
   /**
    * One pass over the cached blocks: {largest label, smallest label, a label that is not a class index (NaN if
    * none), rows, the first nominal slot holding no valid category index (−1 if none), its value, rows marked for
-   * validation, training rows with a positive weight, the largest |label|}. Fails on an empty input, and when the
-   * validation column or the weights leave no row to train on (naming that param).
+   * validation, training rows with a positive weight, the largest |label|}, and each partition's rows into
+   * {@code partitionRows}. Fails on an empty input, and when the validation column or the weights leave no row to
+   * train on (naming that param).
    */
-  private double[] blockStats(JavaRDD<TrainingRows> blocks, int inputs, int[][] nominal) {
-    double[] stats = blocks.map(b -> {
+  private double[] blockStats(JavaRDD<TrainingRows> blocks, int inputs, int[][] nominal, long[] partitionRows) {
+    List<double[]> perBlock = blocks.map(b -> {
       long[] hw = b.heldAndWeighted();
       double[] s = {Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NaN, b.rows(), -1, Double.NaN,
-          hw[0], hw[1], 0};
+          hw[0], hw[1], 0, org.apache.spark.TaskContext.getPartitionId()};
       for (double y : b.labels()) {
         s[8] = Math.max(s[8], Math.abs(y));
         if (y < 0 || y != Math.rint(y) || y >= MAX_CLASSES) {
@@ -657,7 +665,11 @@ public abstract class NeuralEstimator<M extends NeuralModel<M>, E extends Neural
         }
       }
       return s;
-    }).collect().stream().reduce((a, b) -> new double[] {Math.max(a[0], b[0]), Math.min(a[1], b[1]),
+    }).collect();
+    for (double[] b : perBlock) {
+      partitionRows[(int) b[9]] += (long) b[3];
+    }
+    double[] stats = perBlock.stream().reduce((a, b) -> new double[] {Math.max(a[0], b[0]), Math.min(a[1], b[1]),
         Double.isNaN(a[2]) ? b[2] : a[2], a[3] + b[3], a[4] >= 0 ? a[4] : b[4], a[4] >= 0 ? a[5] : b[5],
         a[6] + b[6], a[7] + b[7], Math.max(a[8], b[8])}).orElse(new double[9]); // no block: no rows
     if (stats[3] == 0) {

@@ -24,6 +24,13 @@ public final class TrainingRows implements Serializable {
     this.validation = validation;
   }
 
+  /** Rows [from, to) of this block, copied. */
+  public TrainingRows slice(int from, int to) {
+    return new TrainingRows(features, java.util.Arrays.copyOfRange(x, from * features, to * features),
+        java.util.Arrays.copyOfRange(label, from, to), java.util.Arrays.copyOfRange(weight, from, to),
+        java.util.Arrays.copyOfRange(validation, from, to));
+  }
+
   /** Number of rows. */
   public int rows() {
     return label.length;

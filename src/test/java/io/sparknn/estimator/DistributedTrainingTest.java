@@ -52,7 +52,8 @@ class DistributedTrainingTest extends SparkTestBase {
       Dataset<Row>[] data = (Dataset<Row>[]) c[0];
       String name = (String) c[1];
       NeuralClassificationModel one = new NeuralClassifier().fit(data[0]);
-      NeuralClassificationModel two = new NeuralClassifier().setNumWorkers(2).fit(data[0]);
+      // 3 input partitions: the 2 workers' shares are balanced slices of the cached blocks (BalancedShares)
+      NeuralClassificationModel two = new NeuralClassifier().setNumWorkers(2).fit(data[0].repartition(3).cache());
       double a = metric(one, data[1], name);
       double b = metric(two, data[1], name);
       System.out.printf("%s: 1 worker %.4f (%d epochs), 2 workers %.4f (%d epochs)%n", name, a,
@@ -62,6 +63,59 @@ class DistributedTrainingTest extends SparkTestBase {
       // both workers' validation shares are evaluated: the history's metric is of the whole validation set
       assertTrue(two.summary().epochs().get(two.summary().bestEpoch()).validationMetric()
           > (name.equals("auc") ? 0.7 : 0.85), two.summary().epochs().toString());
+    }
+  }
+
+  @Test
+  void balancedSharesHoldEveryRowOnceAndDifferByAtMostOneRow() {
+    // 4 partitions of 7, 0, 3 and 12 rows (blocks of up to 5 rows), whose labels are the row numbers 0..21
+    int[] sizes = {7, 0, 3, 12};
+    int next = 0;
+    List<io.sparknn.train.TrainingRows> blocks = new java.util.ArrayList<>();
+    for (int size : sizes) {
+      for (int from = 0; from < size; from += 5) {
+        int n = Math.min(5, size - from);
+        double[] label = new double[n];
+        for (int i = 0; i < n; i++) {
+          label[i] = next++;
+        }
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+          x[i] = (float) label[i];
+        }
+        blocks.add(new io.sparknn.train.TrainingRows(1, x, label, new double[n], new boolean[n]));
+      }
+    }
+    org.apache.spark.api.java.JavaSparkContext jsc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(
+        spark.sparkContext());
+    // partition p holds its blocks: 2 + 0 + 1 + 3 blocks
+    int[] blocksPer = {2, 0, 1, 3};
+    org.apache.spark.api.java.JavaRDD<io.sparknn.train.TrainingRows> rdd = jsc.parallelize(
+        java.util.Arrays.asList(0, 1, 2, 3), 4).mapPartitionsWithIndex((p, it) -> {
+          int start = 0;
+          for (int q = 0; q < p; q++) {
+            start += blocksPer[q];
+          }
+          return blocks.subList(start, start + blocksPer[p]).iterator();
+        }, true);
+    for (int workers : new int[] {2, 3, 5}) {
+      List<List<Double>> shares = BalancedShares.of(rdd, new long[] {7, 0, 3, 12}, workers).glom().map(l -> {
+        List<Double> ids = new java.util.ArrayList<>();
+        for (io.sparknn.train.TrainingRows b : l) {
+          for (double v : b.labels()) {
+            ids.add(v);
+          }
+          assertEquals(b.rows(), b.values().length, "features sliced with the rows");
+        }
+        return ids;
+      }).collect();
+      assertEquals(workers, shares.size());
+      List<Double> all = shares.stream().flatMap(List::stream).toList();
+      assertEquals(java.util.stream.IntStream.range(0, 22).mapToObj(i -> (double) i).toList(), all,
+          workers + " workers: every row once, in order");
+      int min = shares.stream().mapToInt(List::size).min().orElseThrow();
+      int max = shares.stream().mapToInt(List::size).max().orElseThrow();
+      assertTrue(max - min <= 1, workers + " workers: share sizes " + min + ".." + max);
     }
   }
 
