@@ -56,8 +56,69 @@ final class DistributedBenchmarks {
         + " %,.0f each", rows / one1.summary().epochs().get(0).seconds(),
         rows / 2.0 / two2.summary().epochs().get(0).seconds()));
     rounds(spark, bench);
+    threads(bench);
     train.unpersist();
     test.unpersist();
+  }
+
+  /**
+   * Milliseconds per training step of the 20-64-64-3 network (batch 128, 100,000 rows, 3 epochs after one of
+   * warm-up) outside Spark: one thread alone, then two threads at once in this JVM, best of 3 — whether two
+   * workers slow each other down in the engine itself.
+   */
+  static void threads(Bench bench) {
+    double one = Double.MAX_VALUE;
+    double[] two = {Double.MAX_VALUE, Double.MAX_VALUE};
+    for (int rep = 0; rep < 3; rep++) {
+      one = Math.min(one, stepMillis(1));
+      double[] t = new double[2];
+      Thread a = new Thread(() -> t[0] = stepMillis(2));
+      Thread b = new Thread(() -> t[1] = stepMillis(3));
+      a.start();
+      b.start();
+      try {
+        a.join();
+        b.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      two[0] = Math.min(two[0], t[0]);
+      two[1] = Math.min(two[1], t[1]);
+    }
+    bench.note(String.format(Locale.ROOT, "engine steps outside Spark (20-64-64-3, batch 128, best of 3): one thread"
+        + " %.3f ms a step; two threads at once %.3f and %.3f ms", one, two[0], two[1]));
+  }
+
+  private static double stepMillis(long seed) {
+    io.sparknn.nn.Engine.threads(1);
+    java.util.Random r = new java.util.Random(seed);
+    int n = 100_000;
+    float[] x = new float[n * NeuralBenchmarks.FEATURES];
+    double[] y = new double[n];
+    double[] w = new double[n];
+    for (int i = 0; i < n; i++) {
+      y[i] = r.nextInt(3);
+      w[i] = 1;
+      for (int j = 0; j < NeuralBenchmarks.FEATURES; j++) {
+        x[i * NeuralBenchmarks.FEATURES + j] = (float) (r.nextGaussian() + y[i]);
+      }
+    }
+    io.sparknn.train.Trainer.Examples ex = io.sparknn.train.Trainer.Examples.classes(x, NeuralBenchmarks.FEATURES,
+        y, 3, w);
+    io.sparknn.train.Trainer t = new io.sparknn.train.Trainer(new io.sparknn.nn.Architecture(
+        NeuralBenchmarks.FEATURES, new int[0], new int[0], new int[0], NeuralBenchmarks.HIDDEN, "relu", "none",
+        false, 0, "auto", 3).build(false, seed), io.sparknn.nn.Loss.parse("crossEntropy", 0),
+        new io.sparknn.train.Optimizer("adam", 0, false, 0.9, 0.999, 1e-8, 0, 0, 0, 0, 0),
+        io.sparknn.train.LearningRateSchedule.parse("constant", 0),
+        new io.sparknn.train.Trainer.Settings(128, 4, 0.003, 0, 0.0, seed));
+    int per = t.stepsPerEpoch(n);
+    t.run(ex, new io.sparknn.train.Trainer.Pass(0, 0, 0, per, 0, per, 0));
+    long t0 = System.nanoTime();
+    for (int e = 1; e <= 3; e++) {
+      t.run(ex, new io.sparknn.train.Trainer.Pass(0, e, 0, per, 0, per, 0));
+    }
+    return (System.nanoTime() - t0) / 1e6 / (3.0 * per);
   }
 
   /** Seconds per synchronisation round: fits that differ only in rounds per epoch (syncEvery 1 vs 0). */
