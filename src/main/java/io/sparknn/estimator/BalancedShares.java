@@ -86,10 +86,34 @@ final class BalancedShares extends RDD<TrainingRows> {
     return shares.clone();
   }
 
+  /** The share's blocks, read when first asked for (a training round whose worker is cached never asks). */
   @Override
   public scala.collection.Iterator<TrainingRows> compute(Partition split, TaskContext context) {
-    Share s = (Share) split;
     RDD<TrainingRows> parent = firstParent(TAG);
+    java.util.Iterator<TrainingRows> lazy = new java.util.Iterator<>() {
+      private java.util.Iterator<TrainingRows> rows;
+
+      private java.util.Iterator<TrainingRows> rows() {
+        if (rows == null) {
+          rows = read((Share) split, parent, context).iterator();
+        }
+        return rows;
+      }
+
+      @Override
+      public boolean hasNext() {
+        return rows().hasNext();
+      }
+
+      @Override
+      public TrainingRows next() {
+        return rows().next();
+      }
+    };
+    return scala.jdk.javaapi.CollectionConverters.asScala(lazy);
+  }
+
+  private static List<TrainingRows> read(Share s, RDD<TrainingRows> parent, TaskContext context) {
     List<TrainingRows> out = new ArrayList<>();
     for (int j = 0; j < s.parents.length; j++) {
       scala.collection.Iterator<TrainingRows> it = parent.iterator(s.parentPartitions[j], context);
@@ -104,7 +128,7 @@ final class BalancedShares extends RDD<TrainingRows> {
         at += b.rows();
       }
     }
-    return scala.jdk.javaapi.CollectionConverters.asScala(out.iterator());
+    return out;
   }
 
   @Override

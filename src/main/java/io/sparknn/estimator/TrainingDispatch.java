@@ -287,7 +287,7 @@ public final class TrainingDispatch {
         if (need > budget[2] || rows * features > Integer.MAX_VALUE - 8) {
           return List.of(new double[] {-1, i, rows, need, budget[0], budget[1], budget[2], tasks}).iterator();
         }
-        return List.of(worker(fitId, job, i, blocks).stats()).iterator();
+        return List.of(worker(fitId, job, i, () -> blocks).stats()).iterator();
       }, false).collect();
       for (double[] s : stats) {
         if (s[0] < 0) {
@@ -339,7 +339,7 @@ public final class TrainingDispatch {
               org.apache.spark.TaskContext.get().attemptNumber())) {
             throw new IllegalStateException("injected fault: worker " + i + ", epoch " + pass.epoch());
           }
-          return List.of(worker(fitId, job, i, drain(it)).run(pass, evaluate, b.value(), scale,
+          return List.of(worker(fitId, job, i, () -> drain(it)).run(pass, evaluate, b.value(), scale,
               binding.engine())).iterator();
         }, false).reduce(FitLoop.RoundResult::merge);
       } catch (Exception e) { // SparkException, checked to javac: a cancelled job group ends the fit cleanly
@@ -385,15 +385,19 @@ public final class TrainingDispatch {
     return blocks;
   }
 
-  /** The cached worker {@code i} of a fit, or a new one built from its share. */
-  private static TrainingJob.Worker worker(String fitId, TrainingJob job, int i, List<TrainingRows> blocks) {
+  /**
+   * The cached worker {@code i} of a fit, or a new one built from its share; the share's blocks are read only when
+   * the worker must be built.
+   */
+  private static TrainingJob.Worker worker(String fitId, TrainingJob job, int i,
+      java.util.function.Supplier<List<TrainingRows>> blocks) {
     String key = fitId + "/" + i;
     SoftReference<TrainingJob.Worker> ref = WORKERS.get(key);
     TrainingJob.Worker w = ref == null ? null : ref.get();
     if (w == null) {
       // first round of this fit on this executor, or the cache was dropped (memory pressure, a lost executor)
       LOG.debug("building training worker {} of fit {} from its cached share", i, fitId);
-      w = job.worker(i, blocks);
+      w = job.worker(i, blocks.get());
       WORKERS.put(key, new SoftReference<>(w));
     }
     return w;
