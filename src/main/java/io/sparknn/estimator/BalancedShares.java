@@ -48,10 +48,9 @@ final class BalancedShares extends RDD<TrainingRows> {
       List<long[]> parts = new ArrayList<>();
       long at = 0;
       for (int p = 0; p < partitionRows.length; p++) {
-        long lo = Math.max(start, at);
-        long hi = Math.min(end, at + partitionRows[p]);
-        if (lo < hi) {
-          parts.add(new long[] {p, lo - at, hi - at});
+        long[] rows = overlap(start, end, at, partitionRows[p]);
+        if (rows != null) {
+          parts.add(new long[] {p, rows[0], rows[1]});
         }
         at += partitionRows[p];
       }
@@ -120,10 +119,9 @@ final class BalancedShares extends RDD<TrainingRows> {
       long at = 0;
       while (it.hasNext()) {
         TrainingRows b = it.next();
-        long lo = Math.max(s.from[j], at);
-        long hi = Math.min(s.to[j], at + b.rows());
-        if (lo < hi) {
-          out.add(lo == at && hi == at + b.rows() ? b : b.slice((int) (lo - at), (int) (hi - at)));
+        long[] rows = overlap(s.from[j], s.to[j], at, b.rows());
+        if (rows != null) {
+          out.add(rows[1] - rows[0] == b.rows() ? b : b.slice((int) rows[0], (int) rows[1]));
         }
         at += b.rows();
       }
@@ -131,11 +129,20 @@ final class BalancedShares extends RDD<TrainingRows> {
     return out;
   }
 
+  /**
+   * The rows of [{@code from}, {@code to}) that fall in a run of {@code n} rows starting at row {@code at}, relative
+   * to that run ({first, end}), or null when none do.
+   */
+  private static long[] overlap(long from, long to, long at, long n) {
+    long lo = Math.max(from, at);
+    long hi = Math.min(to, at + n);
+    return lo < hi ? new long[] {lo - at, hi - at} : null;
+  }
+
   @Override
   public scala.collection.immutable.Seq<String> getPreferredLocations(Partition split) {
     Share s = (Share) split;
-    RDD<TrainingRows> parent = firstParent(TAG);
     return s.parents.length == 0 ? scala.jdk.javaapi.CollectionConverters.asScala(List.<String>of()).toList()
-        : parent.preferredLocations(parent.partitions()[s.parents[0]]).toList();
+        : firstParent(TAG).preferredLocations(s.parentPartitions[0]).toList();
   }
 }

@@ -318,7 +318,8 @@ public final class TrainingDispatch {
           + " features needs %,d MiB of heap in its training task (4 x features + 64 bytes a row), but its executor"
           + " offers %,d MiB a task: (heap %,d MiB - %d MiB Spark reserves - %,d MiB of cached training blocks) / %d"
           + " training task(s) at once. Raise spark.executor.memory (spark.driver.memory with a local master), or"
-          + " set numWorkers to %d or more so that each share fits executors like this one, or sample the table.", SchemaChecks.where(stage, "numWorkers"), (int) s[1], rows, features,
+          + " set numWorkers to %d or more so that each share fits executors like this one, or sample the table.",
+          SchemaChecks.where(stage, "numWorkers"), (int) s[1], rows, features,
           (long) s[3] / mib, (long) s[6] / mib, (long) s[4] / mib, TaskResources.SPARK_RESERVED_BYTES / mib,
           (long) s[5] / mib, (int) s[7], enough));
     }

@@ -183,9 +183,9 @@ public final class CategoricalEncoder extends Estimator<CategoricalEncoderModel>
     for (int i = 0; i < in.length; i++) {
       if (nulls[i] > 0 && "error".equals(getHandleInvalid())) {
         throw new IllegalArgumentException(SchemaChecks.where(this, "handleInvalid") + ": column '" + in[i]
-            + "' has " + nulls[i] + " " + CategoricalEncoderParams.missing(schema, in[i])
-            + " values and handleInvalid=error. Fill them (e.g. with"
-            + " \"missing\"), or set handleInvalid to 'skip' (drop those rows) or 'keep' (the unknown bucket).");
+            + "' has " + nulls[i] + " " + CategoricalEncoderParams.missing(schema, in[i]) + " values and"
+            + " handleInvalid=error. Fill them (e.g. with \"missing\"), or set handleInvalid to 'skip' (drop those"
+            + " rows) or 'keep' (the unknown bucket).");
       }
       if (perColumn.get(i).isEmpty()) {
         throw new IllegalArgumentException(SchemaChecks.where(this, "inputCols") + ": column '" + in[i]

@@ -19,6 +19,8 @@ final class SlotStats implements Serializable {
 
   /** Magnitude, in units, from which a slot moves to a larger unit (2^480: squares and their sums stay finite). */
   static final double LARGE = 0x1p480;
+  /** The exponent of {@link #LARGE}. */
+  private static final int LARGE_EXPONENT = Math.getExponent(LARGE);
 
   long[] n;
   /** Per slot: mean is in units of 2^unit, m2 in units of 2^(2·unit). */
@@ -86,7 +88,7 @@ final class SlotStats implements Serializable {
       int e = Math.getExponent(raw);
       if (mean[s] == 0 && m2[s] == 0) {
         unit[s] = e; // every value so far was 0: any unit holds them, take this value's
-      } else if (e - unit[s] >= Math.getExponent(LARGE)) {
+      } else if (e - unit[s] >= LARGE_EXPONENT) {
         toUnit(s, e);
       }
     }

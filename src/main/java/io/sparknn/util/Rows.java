@@ -77,9 +77,8 @@ public final class Rows {
           v[n] = !r.isNullAt(3) && r.getBoolean(3);
           n++;
         }
-        return n == blockRows ? new TrainingRows(features, x, y, w, v) : new TrainingRows(features,
-            java.util.Arrays.copyOf(x, n * features), java.util.Arrays.copyOf(y, n), java.util.Arrays.copyOf(w, n),
-            java.util.Arrays.copyOf(v, n));
+        TrainingRows block = new TrainingRows(features, x, y, w, v);
+        return n == blockRows ? block : block.slice(0, n);
       }
     });
   }
