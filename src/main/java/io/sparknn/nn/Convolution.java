@@ -8,8 +8,9 @@ import java.util.Random;
  * weights: {@code filters} kernels of {@code kh × kw × channels}, stride, zero padding and dilation. Computed as
  * im2col + one product: the windows of every position are gathered into a (rows·positions) × (kh·kw·channels)
  * matrix ({@link Engine#gatherColumns}, padding reads 0) and multiplied by the kernels; the backward pass is the
- * transposed product and a scatter-add of the window gradients ({@link Engine#scatterAddColumns}). The output is
- * channels-last like the input: outH × outW × filters.
+ * transposed product and a scatter-add of the window gradients ({@link Engine#scatterAddColumns}). An engine with
+ * its own kernel ({@link Engine#convolve}: the {@code jvm} engine in float) does the same in cache-sized blocks of
+ * images instead. The output is channels-last like the input: outH × outW × filters.
  */
 public final class Convolution extends ShapedLayer {
   private final Shape in;
@@ -22,6 +23,8 @@ public final class Convolution extends ShapedLayer {
   private Matrix output;
   private Matrix columnGrad;
   private Matrix inputGrad;
+  /** Whether the last forward pass ran in the engine's own kernel ({@link Engine#convolve}). */
+  private boolean fused;
 
   /**
    * A convolution of {@code in} with {@code filters} kernels of kh × kw; He-initialized from {@code rng}.
@@ -112,9 +115,13 @@ public final class Convolution extends ShapedLayer {
     int n = x.rows;
     int positions = shape().positions();
     input = x;
+    output = e.reuse(output, n, shape().size(), x.precise());
+    fused = e.convolve(x, windows, weight.value(), bias.value(), output);
+    if (fused) {
+      return output;
+    }
     columns = e.reuse(columns, n, windows.length, x.precise());
     e.gatherColumns(x, windows, columns);
-    output = e.reuse(output, n, shape().size(), x.precise());
     Dense.affine(e.reshape(columns, n * positions, patch), weight, bias, e.reshape(output, n * positions,
         shape().channels()));
     return output;
@@ -123,6 +130,11 @@ public final class Convolution extends ShapedLayer {
   @Override
   public Matrix backward(Matrix g, boolean inputGradient) {
     Engine e = g.engine();
+    if (fused) {
+      inputGrad = inputGradient ? e.reuse(inputGrad, g.rows, in.size(), g.precise()) : null;
+      e.convolveBackward(input, windows, weight.value(), g, weight.grad(), bias.grad(), inputGrad);
+      return inputGrad;
+    }
     int rows = g.rows * shape().positions();
     columnGrad = inputGradient ? e.reuse(columnGrad, g.rows, windows.length, g.precise()) : null;
     Dense.affineBackward(e.reshape(columns, rows, patch), e.reshape(g, rows, shape().channels()), weight, bias,

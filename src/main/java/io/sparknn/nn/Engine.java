@@ -421,6 +421,25 @@ public abstract class Engine {
   /** {@link #copyColumns} after the checks, non-empty. */
   abstract void columns(Matrix src, int[] cols, Matrix dst, int to);
 
+  /**
+   * An engine's own convolution kernel, where it has one: {@code out} = im2col(x) · w + b, with x's windows given by
+   * {@code windows} as for {@link #gatherColumns} (−1 reads 0), w patch × filters and {@code out} rows ×
+   * (positions · filters), channels last — without the whole batch's window matrix: the {@code jvm} engine gathers
+   * a few images at a time into a cache-sized block and multiplies each block. Returns false where there is no such
+   * kernel (ND4J, double precision), and the layer gathers the windows and multiplies them itself.
+   */
+  boolean convolve(Matrix x, int[] windows, Matrix w, Matrix b, Matrix out) {
+    return false;
+  }
+
+  /**
+   * The backward pass of a {@link #convolve} that returned true, from the same x: wGrad = im2col(x)ᵀ · g,
+   * bGrad = the column sums of g over rows and positions, and dx = the scatter-add of g · wᵀ unless dx is null.
+   */
+  void convolveBackward(Matrix x, int[] windows, Matrix w, Matrix g, Matrix wGrad, Matrix bGrad, Matrix dx) {
+    throw new UnsupportedOperationException(name() + " has no convolution kernel");
+  }
+
   // ---- optimizer
 
   /**

@@ -233,23 +233,111 @@ final class JvmEngine extends Engine {
     Array c = a(mc);
     int opA = ta ? TRANS : NO_TRANS;
     int opB = tb ? TRANS : NO_TRANS;
-    if (c.f != null && (long) m * n + (long) m * k + (long) k * n >= DIRECT_GEMM) {
-      Staging s = STAGING.get().fit(a.f.length, b.f.length, c.f.length);
-      s.a.clear().put(a.f).flip();
-      s.b.clear().put(b.f).flip();
-      s.c.clear();
-      if (beta != 0) {
-        s.c.put(c.f).flip();
-      }
-      openblas.cblas_sgemm(ROW_MAJOR, opA, opB, m, n, k, (float) alpha, s.a, a.cols, s.b, b.cols, (float) beta,
-          s.c, c.cols);
-      s.c.clear();
-      s.c.get(c.f);
-    } else if (c.f != null) {
-      openblas.cblas_sgemm(ROW_MAJOR, opA, opB, m, n, k, (float) alpha, a.f, a.cols, b.f, b.cols, (float) beta,
-          c.f, c.cols);
+    if (c.f != null) {
+      sgemm(ta, tb, m, n, k, (float) alpha, a.f, 0, a.cols, b.f, 0, b.cols, (float) beta, c.f, 0, c.cols);
     } else {
       openblas.cblas_dgemm(ROW_MAJOR, opA, opB, m, n, k, alpha, a.d, a.cols, b.d, b.cols, beta, c.d, c.cols);
+    }
+  }
+
+  /**
+   * c[co…] = α·op(a[ao…])·op(b[bo…]) + β·c[co…] on row-major float ranges: small products straight from the
+   * arrays, large ones (and any at an offset) through {@link Staging}, which copies only the ranges the product
+   * reads and writes.
+   */
+  private static void sgemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int ao, int lda,
+      float[] b, int bo, int ldb, float beta, float[] c, int co, int ldc) {
+    int opA = ta ? TRANS : NO_TRANS;
+    int opB = tb ? TRANS : NO_TRANS;
+    if (ao == 0 && bo == 0 && co == 0 && (long) m * n + (long) m * k + (long) k * n < DIRECT_GEMM) {
+      openblas.cblas_sgemm(ROW_MAJOR, opA, opB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+      return;
+    }
+    int na = (ta ? k : m) * lda;
+    int nb = (tb ? n : k) * ldb;
+    int nc = m * ldc;
+    Staging s = STAGING.get().fit(na, nb, nc);
+    s.a.clear();
+    s.a.put(a, ao, na).flip();
+    s.b.clear();
+    s.b.put(b, bo, nb).flip();
+    s.c.clear();
+    if (beta != 0) {
+      s.c.put(c, co, nc).flip();
+    }
+    openblas.cblas_sgemm(ROW_MAJOR, opA, opB, m, n, k, alpha, s.a, lda, s.b, ldb, beta, s.c, ldc);
+    s.c.clear();
+    s.c.get(c, co, nc);
+  }
+
+  /** Window values per block of {@link #convolve}: 1 MiB, so a block and its products stay in the L2 cache. */
+  private static final int CONVOLUTION_BLOCK = 1 << 18;
+  private static final ThreadLocal<float[][]> CONVOLUTION_SCRATCH = ThreadLocal.withInitial(() -> new float[2][]);
+
+  /** This thread's {@code which}-th convolution block (0: windows, 1: their gradient), grown to {@code n}. */
+  private static float[] convolutionBlock(int which, int n) {
+    float[][] s = CONVOLUTION_SCRATCH.get();
+    if (s[which] == null || s[which].length < n) {
+      s[which] = new float[n];
+    }
+    return s[which];
+  }
+
+  @Override
+  boolean convolve(Matrix mx, int[] windows, Matrix mw, Matrix mb, Matrix mout) {
+    Array x = a(mx);
+    if (x.f == null) {
+      return false;
+    }
+    Array w = a(mw);
+    float[] bias = a(mb).f;
+    float[] out = a(mout).f;
+    int patch = w.rows;
+    int filters = w.cols;
+    int positions = windows.length / patch;
+    int block = Math.max(1, CONVOLUTION_BLOCK / windows.length);
+    float[] columns = convolutionBlock(0, block * windows.length);
+    for (int s = 0; s < x.rows; s += block) {
+      int r = Math.min(block, x.rows - s);
+      move(new Array(r, windows.length, columns, null), 0, x, s, windows, true);
+      int o = s * positions * filters;
+      sgemm(false, false, r * positions, filters, patch, 1f, columns, 0, patch, w.f, 0, filters, 0f, out, o, filters);
+      for (int i = o, end = o + r * positions * filters; i < end; i += filters) {
+        for (int j = 0; j < filters; j++) {
+          out[i + j] += bias[j];
+        }
+      }
+    }
+    return true;
+  }
+
+  @Override
+  void convolveBackward(Matrix mx, int[] windows, Matrix mw, Matrix mg, Matrix mwGrad, Matrix mbGrad, Matrix mdx) {
+    Array x = a(mx);
+    Array w = a(mw);
+    Array g = a(mg);
+    float[] wGrad = a(mwGrad).f;
+    Array dx = mdx == null ? null : a(mdx);
+    int patch = w.rows;
+    int filters = w.cols;
+    int positions = windows.length / patch;
+    sum(view(g, g.rows * positions, filters), true, mbGrad);
+    java.util.Arrays.fill(wGrad, 0f);
+    int block = Math.max(1, CONVOLUTION_BLOCK / windows.length);
+    float[] columns = convolutionBlock(0, block * windows.length);
+    float[] columnGrad = dx == null ? null : convolutionBlock(1, block * windows.length);
+    for (int s = 0; s < x.rows; s += block) {
+      int r = Math.min(block, x.rows - s);
+      move(new Array(r, windows.length, columns, null), 0, x, s, windows, true);
+      int go = s * positions * filters;
+      sgemm(true, false, patch, filters, r * positions, 1f, columns, 0, patch, g.f, go, filters, 1f, wGrad, 0,
+          filters);
+      if (dx != null) {
+        sgemm(false, true, r * positions, patch, filters, 1f, g.f, go, filters, w.f, 0, filters, 0f, columnGrad, 0,
+            patch);
+        java.util.Arrays.fill(dx.f, s * dx.cols, (s + r) * dx.cols, 0f);
+        move(new Array(r, windows.length, columnGrad, null), 0, dx, s, windows, false);
+      }
     }
   }
 
@@ -606,7 +694,7 @@ final class JvmEngine extends Engine {
 
   @Override
   void columns(Matrix msrc, int[] cols, Matrix mdst, int to) {
-    move(a(mdst), to, a(msrc), cols, true);
+    move(a(mdst), to, a(msrc), 0, cols, true);
   }
 
   @Override
@@ -617,23 +705,24 @@ final class JvmEngine extends Engine {
 
   @Override
   void gatherColumns(Matrix msrc, int[] index, Matrix mout, boolean gather) {
-    move(a(gather ? mout : msrc), 0, a(gather ? msrc : mout), index, gather);
+    move(a(gather ? mout : msrc), 0, a(gather ? msrc : mout), 0, index, gather);
   }
 
   /**
    * The one column mover behind {@link #copyColumns}, {@link #gatherColumns} and {@link #scatterAddColumns}: in
-   * every row, narrow column {@code offset + j} = wide column {@code index[j]} (0 for index −1) when
-   * {@code gather}, else wide column {@code index[j]} += narrow column {@code offset + j}.
+   * every narrow row r (paired with wide row {@code wideRow + r}), narrow column {@code offset + j} = wide column
+   * {@code index[j]} (0 for index −1) when {@code gather}, else wide column {@code index[j]} += narrow column
+   * {@code offset + j}.
    */
-  private static void move(Array narrow, int offset, Array wide, int[] index, boolean gather) {
+  private static void move(Array narrow, int offset, Array wide, int wideRow, int[] index, boolean gather) {
     int n = index.length;
-    int[] runs = runs(index);
+    int[] runs = RUNS.computeIfAbsent(index, JvmEngine::runs);
     if (runs.length * 4 > n * 3) { // mostly single columns (pooling windows): a plain loop beats arraycopy calls
-      moveEach(narrow, offset, wide, index, gather);
+      moveEach(narrow, offset, wide, wideRow, index, gather);
       return;
     }
     for (int r = 0; r < narrow.rows; r++) {
-      int w = r * wide.cols;
+      int w = (wideRow + r) * wide.cols;
       int o = r * narrow.cols + offset;
       for (int k = 0; k < runs.length; k += 3) {
         int j = runs[k];
@@ -668,10 +757,10 @@ final class JvmEngine extends Engine {
     }
   }
 
-  private static void moveEach(Array narrow, int offset, Array wide, int[] index, boolean gather) {
+  private static void moveEach(Array narrow, int offset, Array wide, int wideRow, int[] index, boolean gather) {
     int n = index.length;
     for (int r = 0; r < narrow.rows; r++) {
-      int w = r * wide.cols;
+      int w = (wideRow + r) * wide.cols;
       int o = r * narrow.cols + offset;
       if (narrow.f != null) {
         float[] nf = narrow.f;
@@ -699,20 +788,102 @@ final class JvmEngine extends Engine {
     }
   }
 
+  /**
+   * The outputs of a pooling index in groups {@code (first, length)} whose windows move together column by column
+   * (output first + t reads column index[k] + t of every window slot k): over a channels-last image, the channels
+   * of one position. A group's outputs are reduced by loops over contiguous columns that the JIT vectorizes;
+   * groups of one (and windows with padding) take the per-output path.
+   */
+  private static int[] poolGroups(int[] index, int window) {
+    int q = index.length / window;
+    int[] out = new int[2 * q];
+    int count = 0;
+    for (int j = 0; j < q; ) {
+      int len = 1;
+      boolean inside = true;
+      for (int k = 0; k < window; k++) {
+        inside &= index[j * window + k] >= 0;
+      }
+      while (inside && j + len < q && movesByOne(index, window, j + len - 1)) {
+        len++;
+      }
+      out[count++] = j;
+      out[count++] = len;
+      j += len;
+    }
+    return java.util.Arrays.copyOf(out, count);
+  }
+
+  /** Whether every window slot of output j + 1 reads the column after output j's. */
+  private static boolean movesByOne(int[] index, int window, int j) {
+    for (int k = 0; k < window; k++) {
+      if (index[(j + 1) * window + k] != index[j * window + k] + 1) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@link #runs} of each index array, computed once per array (identity keys, dropped with their layer). */
+  private static final java.util.Map<int[], int[]> RUNS =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+  /** {@link #poolGroups} of each pooling index array and its window, computed once per array. */
+  private static final java.util.Map<int[], Groups> GROUPS =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+  private record Groups(int window, int[] groups) {}
+
+  /** The {@link #poolGroups} of an index with its window, cached. */
+  private static int[] groups(int[] index, int window) {
+    Groups g = GROUPS.get(index);
+    if (g == null || g.window() != window) {
+      g = new Groups(window, poolGroups(index, window));
+      GROUPS.put(index, g);
+    }
+    return g.groups();
+  }
+
   private static void poolFloat(float[] x, int rows, int cols, int[] index, int window, boolean max, float[] out) {
     int q = index.length / window;
+    int[] groups = groups(index, window);
     float scale = 1f / window;
     for (int r = 0; r < rows; r++) {
       int w = r * cols;
       int o = r * q;
-      for (int j = 0, at = 0; j < q; j++, at += window) {
-        float v = max ? Float.NEGATIVE_INFINITY : 0f;
-        for (int k = 0; k < window; k++) {
-          int i = index[at + k];
-          float e = i < 0 ? 0f : x[w + i];
-          v = max ? (e > v ? e : v) : v + e;
+      for (int gi = 0; gi < groups.length; gi += 2) {
+        int j0 = groups[gi];
+        int len = groups[gi + 1];
+        if (len == 1) {
+          int at = j0 * window;
+          float v = max ? Float.NEGATIVE_INFINITY : 0f;
+          for (int k = 0; k < window; k++) {
+            int i = index[at + k];
+            float e = i < 0 ? 0f : x[w + i];
+            v = max ? Math.max(v, e) : v + e;
+          }
+          out[o + j0] = max ? v : v * scale;
+          continue;
         }
-        out[o + j] = max ? v : v * scale;
+        int to = o + j0;
+        int at = j0 * window;
+        System.arraycopy(x, w + index[at], out, to, len);
+        for (int k = 1; k < window; k++) {
+          int from = w + index[at + k];
+          if (max) { // Math.max (as the double path): the JIT vectorizes it, not a compare-and-select
+            for (int t = 0; t < len; t++) {
+              out[to + t] = Math.max(out[to + t], x[from + t]);
+            }
+          } else {
+            for (int t = 0; t < len; t++) {
+              out[to + t] += x[from + t];
+            }
+          }
+        }
+        if (!max) {
+          for (int t = 0; t < len; t++) {
+            out[to + t] *= scale;
+          }
+        }
       }
     }
   }
@@ -720,34 +891,59 @@ final class JvmEngine extends Engine {
   private static void poolBackwardFloat(float[] x, int rows, int cols, int[] index, int window, boolean max,
       float[] out, float[] g, float[] dx) {
     int q = index.length / window;
+    // max: per output (ties split the gradient; measured faster than comparing whole groups); mean: by groups
+    int[] groups = max ? null : groups(index, window);
     for (int r = 0; r < rows; r++) {
       int w = r * cols;
       int o = r * q;
-      for (int j = 0, at = 0; j < q; j++, at += window) {
-        float gj = g[o + j];
-        if (!max) {
-          float share = gj / window;
-          for (int k = 0; k < window; k++) {
-            int i = index[at + k];
-            if (i >= 0) {
-              dx[w + i] += share;
-            }
-          }
+      if (max) {
+        for (int j = 0, at = 0; j < q; j++, at += window) {
+          poolBackwardOne(x, w, index, at, window, true, out[o + j], g[o + j], dx);
+        }
+        continue;
+      }
+      for (int gi = 0; gi < groups.length; gi += 2) {
+        int j0 = groups[gi];
+        int len = groups[gi + 1];
+        int at = j0 * window;
+        int to = o + j0;
+        if (len == 1) {
+          poolBackwardOne(x, w, index, at, window, false, out[to], g[to], dx);
           continue;
         }
-        float m = out[o + j];
-        int ties = 0;
         for (int k = 0; k < window; k++) {
-          int i = index[at + k];
-          ties += (i < 0 ? 0f : x[w + i]) == m ? 1 : 0;
-        }
-        float share = gj / ties;
-        for (int k = 0; k < window; k++) {
-          int i = index[at + k];
-          if (i >= 0 && x[w + i] == m) {
-            dx[w + i] += share;
+          int from = w + index[at + k];
+          for (int t = 0; t < len; t++) {
+            dx[from + t] += g[to + t] / window;
           }
         }
+      }
+    }
+  }
+
+  /** The gradient of one pooled output {@code m} (gradient {@code gj}) into its window's inputs. */
+  private static void poolBackwardOne(float[] x, int w, int[] index, int at, int window, boolean max, float m,
+      float gj, float[] dx) {
+    if (!max) {
+      float share = gj / window;
+      for (int k = 0; k < window; k++) {
+        int i = index[at + k];
+        if (i >= 0) {
+          dx[w + i] += share;
+        }
+      }
+      return;
+    }
+    int ties = 0;
+    for (int k = 0; k < window; k++) {
+      int i = index[at + k];
+      ties += (i < 0 ? 0f : x[w + i]) == m ? 1 : 0;
+    }
+    float share = gj / ties;
+    for (int k = 0; k < window; k++) {
+      int i = index[at + k];
+      if (i >= 0 && x[w + i] == m) {
+        dx[w + i] += share;
       }
     }
   }

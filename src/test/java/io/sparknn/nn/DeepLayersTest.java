@@ -153,6 +153,87 @@ class DeepLayersTest {
     assertTrue(checked >= 20, checked + " parameters checked");
   }
 
+  /**
+   * The {@code jvm} engine's own float kernel (blocks of images, several blocks here) against the whole-batch im2col
+   * product in double precision: output, input gradient and both parameter gradients, same weights.
+   */
+  @ParameterizedTest
+  @CsvSource({"image, 3, 20, 20, 4, 3, 1, 1, 1, 50", "image, 2, 9, 7, 5, 3, 2, 1, 2, 2500",
+      "sequence, 1, 30, 6, 3, 3, 1, 1, 1, 1500"})
+  void blockedFloatConvolutionMatchesTheWholeBatchProduct(String kind, int channels, int height, int width,
+      int filters, int kernel, int stride, int padding, int dilation, int rows) {
+    Shape in = kind.equals("image") ? Shape.image(height, width, channels) : Shape.sequence(height, width);
+    int kh = kind.equals("image") ? kernel : 1;
+    Engine e = Engine.jvm();
+    Convolution blocked = new Convolution(in, filters, kh, kernel, stride, padding, dilation, new Random(5), e, false);
+    Convolution whole = new Convolution(in, filters, kh, kernel, stride, padding, dilation, new Random(5), e, true);
+    Random r = new Random(6);
+    double[] x = new double[rows * in.size()];
+    double[] g = new double[rows * blocked.shape().size()];
+    Arrays.setAll(x, i -> r.nextGaussian());
+    Arrays.setAll(g, i -> r.nextGaussian());
+    double[] bias = new double[filters];
+    Arrays.setAll(bias, i -> 0.1 * i - 0.2);
+    for (Convolution c : new Convolution[] {blocked, whole}) {
+      e.copy(e.fromDoubles(bias, 1, filters, c == whole), c.params().get(1).value());
+    }
+    Matrix yb = blocked.forward(e.fromDoubles(x, rows, in.size(), false), Layer.Pass.INFERENCE);
+    Matrix yw = whole.forward(e.fromDoubles(x, rows, in.size(), true), Layer.Pass.INFERENCE);
+    close(e.doubles(yw), e.doubles(yb), "output");
+    Matrix db = blocked.backward(e.fromDoubles(g, rows, g.length / rows, false), true);
+    Matrix dw = whole.backward(e.fromDoubles(g, rows, g.length / rows, true), true);
+    close(e.doubles(dw), e.doubles(db), "input gradient");
+    for (int p = 0; p < 2; p++) {
+      close(e.doubles(whole.params().get(p).grad()), e.doubles(blocked.params().get(p).grad()),
+          whole.params().get(p).name() + " gradient");
+    }
+    assertEquals(null, blocked.backward(e.fromDoubles(g, rows, g.length / rows, false), false));
+    close(e.doubles(whole.params().get(0).grad()), e.doubles(blocked.params().get(0).grad()), "kernel gradient again");
+  }
+
+  /**
+   * The {@code jvm} engine's float pooling (channel groups moved by contiguous loops) against its double path, on
+   * values with many ties (integers 0–3), which split a max window's gradient.
+   */
+  @ParameterizedTest
+  @CsvSource({"max, 2, 2", "mean, 2, 2", "max, 3, 2", "mean, 3, 1", "globalmax, 0, 0", "globalmean, 0, 0",
+      "last, 0, 0", "channelsLast, 0, 0"})
+  void floatPoolingMatchesTheDoublePath(String kind, int k, int stride) {
+    Shape in = Shape.image(7, 6, 5);
+    Pooling[] pair = new Pooling[2];
+    for (int i = 0; i < 2; i++) {
+      pair[i] = switch (kind) {
+        case "max", "mean" -> Pooling.windows(in, k, stride, kind.equals("max"));
+        case "globalmax", "globalmean" -> Pooling.global(in, kind.equals("globalmax"));
+        case "last" -> Pooling.last(Shape.sequence(7, 30), 1);
+        default -> Pooling.channelsLast(5, 7, 6);
+      };
+    }
+    Engine e = Engine.jvm();
+    int rows = 9;
+    Random r = new Random(7);
+    double[] x = new double[rows * in.size()];
+    Arrays.setAll(x, i -> r.nextInt(4));
+    double[] g = new double[rows * pair[0].shape().size()];
+    Arrays.setAll(g, i -> r.nextGaussian());
+    Matrix yf = pair[0].forward(e.fromDoubles(x, rows, in.size(), false), Layer.Pass.INFERENCE);
+    Matrix yd = pair[1].forward(e.fromDoubles(x, rows, in.size(), true), Layer.Pass.INFERENCE);
+    close(e.doubles(yd), e.doubles(yf), kind + " output");
+    Matrix df = pair[0].backward(e.fromDoubles(g, rows, g.length / rows, false), true);
+    Matrix dd = pair[1].backward(e.fromDoubles(g, rows, g.length / rows, true), true);
+    close(e.doubles(dd), e.doubles(df), kind + " input gradient");
+  }
+
+  /** Every value within 1e-4 of the reference, relative to the reference's largest magnitude. */
+  private static void close(double[] expected, double[] actual, String what) {
+    assertEquals(expected.length, actual.length, what);
+    double scale = Arrays.stream(expected).map(Math::abs).max().orElse(0);
+    assertTrue(scale > 0, what + " is all zeros");
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(expected[i], actual[i], 1e-4 * scale, what + " at " + i);
+    }
+  }
+
   @Test
   void bothEnginesComputeTheSameDeepNetwork() {
     Architecture a = stack(new int[] {1, 8, 8}, "conv2d(4,3,1,1) relu maxpool(2) conv2d(4,3) batchnorm relu"
