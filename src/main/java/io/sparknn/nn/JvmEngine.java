@@ -544,19 +544,7 @@ final class JvmEngine extends Engine {
     Array z = m[0];
     Array o = m[1];
     if ((act.kind() == Activation.Kind.SIGMOID || act.kind() == Activation.Kind.TANH) && o.f != null) {
-      float[] in = z.f;
-      if (act.kind() == Activation.Kind.SIGMOID) {
-        for (int i = 0; i < in.length; i++) {
-          o.f[i] = 1 / (1 + exp(-in[i]));
-        }
-      } else {
-        for (int i = 0; i < in.length; i++) {
-          float x = in[i];
-          float x2 = x * x; // near 0 the series; elsewhere 1 − 2/(e^{2x} + 1), which cancels there
-          o.f[i] = Math.abs(x) < 0.05f ? x * (1 - x2 * (1f / 3 - x2 * (2f / 15 - x2 * (17f / 315))))
-              : 1 - 2 / (exp(2 * x) + 1);
-        }
-      }
+      sigmoidOrTanh(z.f, o.f, o.size(), act.kind() == Activation.Kind.TANH);
       return;
     }
     if (act.kind() == Activation.Kind.LEAKY_RELU && o.f != null) {
@@ -571,17 +559,40 @@ final class JvmEngine extends Engine {
     }
   }
 
+  private static final float LOG2E = 1.44269504f;
+  /** 1.5·2²³: adding it rounds a float to an integer, which then sits in the sum's low mantissa bits. */
+  private static final float ROUND = 12582912f;
+  private static final ThreadLocal<float[][]> POWERS = ThreadLocal.withInitial(() -> new float[1][0]);
+
   /**
-   * e^x in float arithmetic the JIT can vectorize (Math.exp is a scalar double call; the gates of an LSTM make
-   * millions per batch): x = n·ln 2 + r, e^r by its degree-6 Taylor polynomial (|r| ≤ ln 2 / 2), 2^n from exponent
-   * bits; within 2 float ulps of Math.exp on [−80, 80], and clamped there.
+   * Sigmoid 1 / (1 + e^−x) or tanh = (e^2x − 1) / (e^2x + 1) of every value, in three passes so that two of them
+   * vectorize: the JIT does not vectorize a loop that moves float bits to integers (which 2ⁿ needs), and such a
+   * loop with the polynomial in it ran at 8–10 ns a value here, against ~1.5 ns for the three passes. e^c − 1 for
+   * c = n·ln 2 + r is 2ⁿ·q(r) + (2ⁿ − 1), with q(r) = e^r − 1 by its Taylor polynomial, so tanh keeps full relative
+   * precision near 0 without a branch. Values 0 … n − 1; {@code in} and {@code out} may be the same array.
    */
-  static float exp(float x) {
-    float c = Math.max(-80f, Math.min(80f, x));
-    float n = (float) Math.floor(c * 1.44269504f + 0.5f);
-    float r = c - n * 0.693145751953125f - n * 1.42860677e-06f;
-    float p = 1 + r * (1 + r * (0.5f + r * (1f / 6 + r * (1f / 24 + r * (1f / 120 + r * (1f / 720))))));
-    return p * Float.intBitsToFloat(((int) n + 127) << 23);
+  static void sigmoidOrTanh(float[] in, float[] out, int n, boolean tanh) {
+    float[][] holder = POWERS.get();
+    if (holder[0].length < n) {
+      holder[0] = new float[n];
+    }
+    float[] power = holder[0];
+    float k = tanh ? 2f : -1f;
+    for (int i = 0; i < n; i++) { // the exponent n, rounded, in the low bits of power[i]
+      power[i] = Math.max(-80f, Math.min(80f, k * in[i])) * LOG2E + ROUND;
+    }
+    for (int i = 0; i < n; i++) { // 2ⁿ (scalar)
+      power[i] = Float.intBitsToFloat((Float.floatToRawIntBits(power[i]) - 0x4B400000 + 127) << 23);
+    }
+    for (int i = 0; i < n; i++) {
+      float c = Math.max(-80f, Math.min(80f, k * in[i]));
+      float m = (c * LOG2E + ROUND) - ROUND;
+      float r = c - m * 0.693145751953125f - m * 1.42860677e-06f;
+      float q = r * (1 + r * (0.5f + r * (1f / 6 + r * (1f / 24 + r * (1f / 120 + r * (1f / 720))))));
+      float p = power[i];
+      float em1 = p * q + (p - 1);
+      out[i] = tanh ? em1 / (em1 + 2) : 1 / (2 + em1);
+    }
   }
 
   @Override
