@@ -48,7 +48,8 @@ class SparknnKernel(Kernel):
             deps = f.read().strip()
         cp = os.pathsep.join([os.path.join(ROOT, "target", "classes"), os.path.join(ROOT, "target", "test-classes"),
                               deps])
-        env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", SPARK_LOCAL_IP="127.0.0.1")
+        env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", OPENBLAS_CORETYPE="auto",
+                   SPARK_LOCAL_IP="127.0.0.1")
         self.java = subprocess.Popen(["java", "-Xmx4g"] + OPENS + ["-cp", cp, "io.sparknn.testing.Notebooks"],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                      cwd=ROOT, env=env, text=True, encoding="utf-8", bufsize=1)

@@ -102,6 +102,7 @@ class SparkClusterIT {
         .config("spark.task.resource.gpu.amount", "1")
         .config("spark.executorEnv.OMP_NUM_THREADS", "1")
         .config("spark.executorEnv.OPENBLAS_NUM_THREADS", "1")
+        .config("spark.executorEnv.OPENBLAS_CORETYPE", "auto")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
         .getOrCreate();
