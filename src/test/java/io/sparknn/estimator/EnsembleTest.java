@@ -108,7 +108,9 @@ class EnsembleTest extends SparkTestBase {
     double[] b = m.network(1).infer(x, 0, rows.size());
     for (int i = 0; i < rows.size(); i++) {
       assertNotEquals(a[i], b[i]);
-      assertEquals((a[i] + b[i]) / 2, rows.get(i).<Double>getAs("prediction"), 1e-9);
+      // float networks: OpenBLAS's AVX-512 kernels round a product differently for 10 rows than for the
+      // transform's batch, by a few float ulps
+      assertEquals((a[i] + b[i]) / 2, rows.get(i).<Double>getAs("prediction"), 1e-5);
     }
   }
 
