@@ -86,6 +86,12 @@ public abstract class Engine {
   /** Rows per scoring batch: enough work per native call for this engine. */
   public abstract int scoringBatch(int inputs);
 
+  /**
+   * The working values (convolution windows, recurrent states, layer outputs) a scoring batch of a deep network may
+   * hold: {@link Network#scoringBatch} lowers the batch to stay within it.
+   */
+  public abstract long scoringWorkingValues();
+
   // ---- storage and host transfer
 
   /**

@@ -108,6 +108,15 @@ final class JvmEngine extends Engine {
     return 4096;
   }
 
+  /**
+   * 8 M values: an LSTM(128) over 28 steps then scores 135 rows a batch, whose per-step matrices stay in the L2
+   * cache; it scored ~30 % more rows/s than at 16 M (270 rows a batch) here.
+   */
+  @Override
+  public long scoringWorkingValues() {
+    return 1 << 23;
+  }
+
   @Override
   public Matrix zeros(int rows, int cols, boolean precise) {
     long n = (long) rows * cols;

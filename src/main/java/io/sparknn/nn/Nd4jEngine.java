@@ -147,6 +147,12 @@ final class Nd4jEngine extends Engine {
     return Math.max(4096, Math.min(65_536, (1 << 22) / Math.max(1, inputs)));
   }
 
+  /** 16 M values (64 MB of floats): a GPU wants large launches. */
+  @Override
+  public long scoringWorkingValues() {
+    return 1 << 24;
+  }
+
   @Override
   public Matrix zeros(int rows, int cols, boolean precise) {
     return wrap(Nd4j.create(type(precise), rows, cols));

@@ -79,17 +79,16 @@ public final class Network {
 
   /**
    * Rows per inference batch: the engine's choice ({@link Engine#scoringBatch}), lowered so that the batch's
-   * working values (gathered convolution windows, recurrent states) stay within 16 M values (64 MB of floats).
+   * working values (gathered convolution windows, recurrent states) stay within the engine's
+   * {@link Engine#scoringWorkingValues} (8 M on {@code jvm}, 16 M on {@code nd4j}).
    */
   public int scoringBatch() {
     long perRow = inputs;
     for (Layer l : layers) {
       perRow += l.workingValues();
     }
-    return (int) Math.max(1, Math.min(engine().scoringBatch(inputs), WORKING_VALUES / perRow));
+    return (int) Math.max(1, Math.min(engine().scoringBatch(inputs), engine().scoringWorkingValues() / perRow));
   }
-
-  private static final long WORKING_VALUES = 1 << 24;
 
   /** Back-propagates d(loss)/d(output) of the last training forward pass into every parameter's gradient. */
   public void backward(Matrix gradOut) {
