@@ -106,7 +106,7 @@ public final class Recurrent extends Layer {
     input = x;
     output = e.reuse(output, x.rows, outputs(), x.precise());
     for (Direction d : directions) {
-      d.forward(x, output);
+      d.forward(x, output, pass.training());
     }
     return output;
   }
@@ -189,7 +189,12 @@ public final class Recurrent extends Layer {
       return reverse ? steps - 1 - s : s;
     }
 
-    void forward(Matrix x, Matrix out) {
+    /**
+     * Runs the direction over every step into its columns of {@code out}; a training pass keeps each step's gates and
+     * states for the backward pass, inference reuses two sets (this step's and the previous one's), which keeps them
+     * in the cache.
+     */
+    void forward(Matrix x, Matrix out, boolean training) {
       Engine e = x.engine();
       int n = x.rows;
       boolean p = x.precise();
@@ -202,54 +207,55 @@ public final class Recurrent extends Layer {
       Matrix cp = zero;
       for (int s = 0; s < steps; s++) {
         int t = step(s);
+        int u = training ? t : s % 2; // inference keeps no steps for a backward pass: two alternating sets
         for (int b = 0; b < blocks; b++) {
-          z[t][b] = e.reuse(z[t][b], n, hidden, p);
-          a[t][b] = e.reuse(a[t][b], n, hidden, p);
+          z[u][b] = e.reuse(z[u][b], n, hidden, p);
+          a[u][b] = e.reuse(a[u][b], n, hidden, p);
         }
-        h[t] = e.reuse(h[t], n, hidden, p);
+        h[u] = e.reuse(h[u], n, hidden, p);
         for (int b = 0; b < blocks; b++) {
-          e.copyColumns(xw, Engine.range(t * gh + b * hidden, hidden), z[t][b], 0);
+          e.copyColumns(xw, Engine.range(t * gh + b * hidden, hidden), z[u][b], 0);
           if (s > 0) {
             Matrix src = hp;
             if (cell == Cell.GRU && b == 2) {
-              rh[t] = e.reuse(rh[t], n, hidden, p);
-              e.multiply(a[t][0], hp, rh[t]);
-              src = rh[t];
+              rh[u] = e.reuse(rh[u], n, hidden, p);
+              e.multiply(a[u][0], hp, rh[u]);
+              src = rh[u];
             }
-            e.gemm(src, false, wh[b].value(), false, z[t][b], 1, 1);
+            e.gemm(src, false, wh[b].value(), false, z[u][b], 1, 1);
           }
-          e.activate(cell.blocks[b], z[t][b], a[t][b]);
+          e.activate(cell.blocks[b], z[u][b], a[u][b]);
         }
         switch (cell) {
-          case RNN -> e.copy(a[t][0], h[t]);
+          case RNN -> e.copy(a[u][0], h[u]);
           case LSTM -> {
-            c[t] = e.reuse(c[t], n, hidden, p);
-            tc[t] = e.reuse(tc[t], n, hidden, p);
-            e.multiply(a[t][1], cp, c[t]);
+            c[u] = e.reuse(c[u], n, hidden, p);
+            tc[u] = e.reuse(tc[u], n, hidden, p);
+            e.multiply(a[u][1], cp, c[u]);
             tmp = e.reuse(tmp, n, hidden, p);
-            e.multiply(a[t][0], a[t][2], tmp);
-            e.linear(1, c[t], 1, tmp, c[t]);
-            e.activate(TANH, c[t], tc[t]);
-            e.multiply(a[t][3], tc[t], h[t]);
+            e.multiply(a[u][0], a[u][2], tmp);
+            e.linear(1, c[u], 1, tmp, c[u]);
+            e.activate(TANH, c[u], tc[u]);
+            e.multiply(a[u][3], tc[u], h[u]);
             if (valid != null) {
-              cc[t] = e.reuse(cc[t], n, hidden, p);
-              carry(e, valid.step(t), cp, c[t], cc[t]);
-              cp = cc[t];
+              cc[u] = e.reuse(cc[u], n, hidden, p);
+              carry(e, valid.step(t), cp, c[u], cc[u]);
+              cp = cc[u];
             } else {
-              cp = c[t];
+              cp = c[u];
             }
           }
           case GRU -> { // h = n + u∘(h₋ − n)
-            e.linear(1, hp, -1, a[t][2], h[t]);
-            e.multiply(a[t][1], h[t], h[t]);
-            e.linear(1, h[t], 1, a[t][2], h[t]);
+            e.linear(1, hp, -1, a[u][2], h[u]);
+            e.multiply(a[u][1], h[u], h[u]);
+            e.linear(1, h[u], 1, a[u][2], h[u]);
           }
         }
         if (valid != null) {
-          carry(e, valid.step(t), hp, h[t], h[t]);
+          carry(e, valid.step(t), hp, h[u], h[u]);
         }
-        e.copyColumns(h[t], Engine.range(0, hidden), out, t * hidden * directions.length + offset);
-        hp = h[t];
+        e.copyColumns(h[u], Engine.range(0, hidden), out, t * hidden * directions.length + offset);
+        hp = h[u];
       }
     }
 

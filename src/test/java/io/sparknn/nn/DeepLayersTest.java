@@ -153,6 +153,23 @@ class DeepLayersTest {
     assertTrue(checked >= 20, checked + " parameters checked");
   }
 
+  /** Inference reuses two sets of step buffers; a training pass keeps every step: both compute the same outputs. */
+  @ParameterizedTest
+  @CsvSource({"lstm(3) last", "bigru(2) lstm(3) mean", "rnn(3) max", "bilstm(2) last"})
+  void recurrentInferenceMatchesTheTrainingPass(String layers) {
+    for (Engine e : NetworkTest.ENGINES) {
+      for (boolean masked : new boolean[] {false, true}) {
+        Architecture a = masked ? masked(5, 3, layers, 2) : stack(new int[] {5, 3}, layers, 2);
+        Network net = a.build(e, false, 11);
+        Matrix x = masked ? sequences(e, 5, 3, new int[] {5, 2, 1, 4}, 12, false)
+            : e.fromDoubles(new Random(12).doubles(4 * 15).toArray(), 4, 15, false);
+        double[] inference = e.doubles(net.forward(x, Layer.Pass.INFERENCE)).clone();
+        double[] training = e.doubles(net.forward(x, new Layer.Pass(true, new Random(1))));
+        assertArrayEquals(training, inference, 1e-6, e + " " + layers + (masked ? " masked" : ""));
+      }
+    }
+  }
+
   /**
    * The {@code jvm} engine's own float kernel (blocks of images, several blocks here) against the whole-batch im2col
    * product in double precision: output, input gradient and both parameter gradients, same weights.
