@@ -281,15 +281,19 @@ final class JvmEngine extends Engine {
 
   /** Window values per block of {@link #convolve}: 1 MiB, so a block and its products stay in the L2 cache. */
   private static final int CONVOLUTION_BLOCK = 1 << 18;
-  private static final ThreadLocal<float[][]> CONVOLUTION_SCRATCH = ThreadLocal.withInitial(() -> new float[2][]);
+  /** Scratch slots of {@link #scratch}: a convolution block's windows, their gradient, sigmoid/tanh's powers of 2. */
+  private static final int WINDOWS = 0;
+  private static final int WINDOW_GRADIENT = 1;
+  private static final int POWERS = 2;
+  private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][]);
 
-  /** This thread's {@code which}-th convolution block (0: windows, 1: their gradient), grown to {@code n}. */
-  private static float[] convolutionBlock(int which, int n) {
-    float[][] s = CONVOLUTION_SCRATCH.get();
-    if (s[which] == null || s[which].length < n) {
-      s[which] = new float[n];
+  /** This thread's scratch array in {@code slot}, grown to at least {@code n} values and kept for the next call. */
+  private static float[] scratch(int slot, int n) {
+    float[][] s = SCRATCH.get();
+    if (s[slot] == null || s[slot].length < n) {
+      s[slot] = new float[n];
     }
-    return s[which];
+    return s[slot];
   }
 
   @Override
@@ -305,7 +309,7 @@ final class JvmEngine extends Engine {
     int filters = w.cols;
     int positions = windows.length / patch;
     int block = Math.max(1, CONVOLUTION_BLOCK / windows.length);
-    float[] columns = convolutionBlock(0, block * windows.length);
+    float[] columns = scratch(WINDOWS, block * windows.length);
     for (int s = 0; s < x.rows; s += block) {
       int r = Math.min(block, x.rows - s);
       move(new Array(r, windows.length, columns, null), 0, x, s, windows, true);
@@ -333,8 +337,8 @@ final class JvmEngine extends Engine {
     sum(view(g, g.rows * positions, filters), true, mbGrad);
     java.util.Arrays.fill(wGrad, 0f);
     int block = Math.max(1, CONVOLUTION_BLOCK / windows.length);
-    float[] columns = convolutionBlock(0, block * windows.length);
-    float[] columnGrad = dx == null ? null : convolutionBlock(1, block * windows.length);
+    float[] columns = scratch(WINDOWS, block * windows.length);
+    float[] columnGrad = dx == null ? null : scratch(WINDOW_GRADIENT, block * windows.length);
     for (int s = 0; s < x.rows; s += block) {
       int r = Math.min(block, x.rows - s);
       move(new Array(r, windows.length, columns, null), 0, x, s, windows, true);
@@ -571,7 +575,6 @@ final class JvmEngine extends Engine {
   private static final float LOG2E = 1.44269504f;
   /** 1.5·2²³: adding it rounds a float to an integer, which then sits in the sum's low mantissa bits. */
   private static final float ROUND = 12582912f;
-  private static final ThreadLocal<float[][]> POWERS = ThreadLocal.withInitial(() -> new float[1][0]);
 
   /**
    * Sigmoid 1 / (1 + e^−x) or tanh = (e^2x − 1) / (e^2x + 1) of every value, in three passes so that two of them
@@ -581,11 +584,7 @@ final class JvmEngine extends Engine {
    * precision near 0 without a branch. Values 0 … n − 1; {@code in} and {@code out} may be the same array.
    */
   static void sigmoidOrTanh(float[] in, float[] out, int n, boolean tanh) {
-    float[][] holder = POWERS.get();
-    if (holder[0].length < n) {
-      holder[0] = new float[n];
-    }
-    float[] power = holder[0];
+    float[] power = scratch(POWERS, n);
     float k = tanh ? 2f : -1f;
     for (int i = 0; i < n; i++) { // the exponent n, rounded, in the low bits of power[i]
       power[i] = Math.max(-80f, Math.min(80f, k * in[i])) * LOG2E + ROUND;
