@@ -26,6 +26,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.JoinedRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -35,7 +36,7 @@ import org.apache.spark.sql.types.StructType;
 /**
  * What the fitted neural models share: the {@link Architecture}, the float weights, the training {@link History},
  * batched scoring and persistence. {@code transform} runs {@code mapPartitions} over batches on the model's
- * {@code engine} (4,096 rows on {@code jvm}; on {@code nd4j} 4 M input values, 4,096–65,536 rows, so a GPU gets
+ * {@code engine} (512 rows on {@code jvm}; on {@code nd4j} 4 M input values, 4,096–65,536 rows, so a GPU gets
  * large launches) with the weights broadcast once; each task first binds its engine to {@code spark.task.cpus}
  * threads and to the GPU Spark assigned it ({@link TaskResources}); rows with null, NaN or infinite features, a vector
  * of the wrong size or an invalid category index follow {@code handleInvalid}.
@@ -292,15 +293,17 @@ public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> imp
       for (int j = 0; j < members; j++) {
         nets[j] = arch.build(e, false, 0).load(memberWeights(weights.value(), members, j));
       }
+      Batches batches = new Batches(nets, rows);
       return new Iterator<>() {
-        private Iterator<InternalRow> batch = java.util.Collections.emptyIterator();
+        private int at;
 
         @Override
         public boolean hasNext() {
-          while (!batch.hasNext() && rows.hasNext()) {
-            batch = scoreBatch(nets, rows);
+          while (at == batches.size && rows.hasNext()) {
+            batches.next();
+            at = 0;
           }
-          return batch.hasNext();
+          return at < batches.size;
         }
 
         @Override
@@ -308,54 +311,95 @@ public abstract class NeuralModel<M extends NeuralModel<M>> extends Model<M> imp
           if (!hasNext()) {
             throw new java.util.NoSuchElementException();
           }
-          return batch.next();
+          return batches.out(at++);
         }
       };
     }
 
-    private Iterator<InternalRow> scoreBatch(Network[] nets, Iterator<InternalRow> source) {
-      int d = arch.inputs();
-      int size = nets[0].scoringBatch();
-      List<InternalRow> kept = new ArrayList<>(size);
-      int[] slot = new int[size]; // the row's index in the batch matrix, -1 for an invalid kept row
-      float[] x = new float[size * d];
-      int valid = 0;
-      while (source.hasNext() && kept.size() < size) {
-        InternalRow r = source.next();
-        String problem = reader.copy(r, featureIndex, x, valid * d);
-        if (problem == null) {
-          int bad = arch.invalidSlot(x, valid);
-          problem = bad < 0 ? null : "an invalid category index " + x[valid * d + bad] + " in nominal slot " + bad;
+    /**
+     * One partition's batches, their buffers reused from batch to batch: the feature matrix, and the kept input
+     * rows and the joined output rows in two alternating sets, so that a row handed out stays intact while the next
+     * batch is read (Spark's operators copy a row they keep past the next one).
+     */
+    private final class Batches {
+      private final Network[] nets;
+      private final Iterator<InternalRow> source;
+      private final int d;
+      private final float[] x;
+      /** The row's index in the feature matrix, -1 for an invalid row kept by handleInvalid=keep. */
+      private final int[] slot;
+      private final InternalRow[][] kept;
+      private final JoinedRow[][] joined;
+      private final double[] nan;
+      private int set;
+      private int size;
+      private double[] o;
+
+      Batches(Network[] nets, Iterator<InternalRow> source) {
+        this.nets = nets;
+        this.source = source;
+        int rows = nets[0].scoringBatch();
+        d = arch.inputs();
+        x = new float[rows * d];
+        slot = new int[rows];
+        kept = new InternalRow[2][rows];
+        joined = new JoinedRow[2][rows];
+        nan = new double[arch.outputs()];
+        java.util.Arrays.fill(nan, Double.NaN);
+      }
+
+      /** Reads and scores the next batch into the other set of rows. */
+      void next() {
+        set ^= 1;
+        size = 0;
+        int valid = 0;
+        InternalRow[] keep = kept[set];
+        while (source.hasNext() && size < slot.length) {
+          InternalRow r = source.next();
+          String problem = reader.copy(r, featureIndex, x, valid * d);
+          if (problem == null) {
+            int bad = arch.invalidSlot(x, valid);
+            problem = bad < 0 ? null : "an invalid category index " + x[valid * d + bad] + " in nominal slot " + bad;
+          }
+          if (problem == null) {
+            slot[size] = valid++;
+          } else if (mode.equals("error")) {
+            throw new IllegalArgumentException(where + " has " + problem + " and handleInvalid=error. Set"
+                + " handleInvalid to 'skip' or 'keep' (NaN prediction).");
+          } else if (mode.equals("keep")) {
+            slot[size] = -1;
+          } else {
+            continue;
+          }
+          keep[size] = copy(r, keep[size]);
+          size++;
         }
-        if (problem == null) {
-          slot[kept.size()] = valid++;
-          kept.add(r.copy());
-        } else if (mode.equals("error")) {
-          throw new IllegalArgumentException(where + " has " + problem + " and handleInvalid=error. Set"
-              + " handleInvalid to 'skip' or 'keep' (NaN prediction).");
-        } else if (mode.equals("keep")) {
-          slot[kept.size()] = -1;
-          kept.add(r.copy());
+        o = null;
+        if (valid > 0) {
+          double[][] each = new double[nets.length][];
+          for (int j = 0; j < nets.length; j++) {
+            each[j] = nets[j].infer(x, 0, valid);
+          }
+          o = combine(each, valid, arch.outputs(), classification);
         }
       }
-      int k = arch.outputs();
-      double[] o = null;
-      if (valid > 0) {
-        double[][] each = new double[nets.length][];
-        for (int j = 0; j < nets.length; j++) {
-          each[j] = nets[j].infer(x, 0, valid);
-        }
-        o = combine(each, valid, k, classification);
-      }
-      double[] nan = new double[k];
-      java.util.Arrays.fill(nan, Double.NaN);
-      List<InternalRow> out = new ArrayList<>(kept.size());
-      for (int i = 0; i < kept.size(); i++) {
+
+      /** Output row i of the current batch: the input row joined with its output columns. */
+      InternalRow out(int i) {
+        int k = arch.outputs();
         double[] row = slot[i] < 0 ? nan : java.util.Arrays.copyOfRange(o, slot[i] * k, (slot[i] + 1) * k);
-        Object[] extra = Outputs.of(row, classification);
-        out.add(new JoinedRow(kept.get(i), new GenericInternalRow(extra)));
+        JoinedRow j = joined[set][i] == null ? (joined[set][i] = new JoinedRow()) : joined[set][i];
+        return j.apply(kept[set][i], new GenericInternalRow(Outputs.of(row, classification)));
       }
-      return out.iterator();
+    }
+
+    /** A copy of r, into {@code reuse}'s buffer when both are unsafe rows (no allocation once it is large enough). */
+    private static InternalRow copy(InternalRow r, InternalRow reuse) {
+      if (r instanceof UnsafeRow u && reuse instanceof UnsafeRow mine) {
+        mine.copyFrom(u);
+        return mine;
+      }
+      return r.copy();
     }
   }
 

@@ -29,8 +29,15 @@ final class Outputs {
         : (double) Loss.argmax(out)};
   }
 
-  /** A dense vector as the internal struct of VectorUDT: {type, size, indices, values}. */
+  /**
+   * A dense vector as the internal struct of VectorUDT: {type, size, indices, values}. The values are set one by
+   * one: {@code UnsafeArrayData.fromPrimitiveArray}'s bulk copy costs more than the few values of an output row.
+   */
   private static InternalRow dense(double[] values) {
-    return new GenericInternalRow(new Object[] {(byte) 1, null, null, UnsafeArrayData.fromPrimitiveArray(values)});
+    UnsafeArrayData a = UnsafeArrayData.createFreshArray(values.length, Double.BYTES);
+    for (int i = 0; i < values.length; i++) {
+      a.setDouble(i, values[i]);
+    }
+    return new GenericInternalRow(new Object[] {(byte) 1, null, null, a});
   }
 }

@@ -51,9 +51,7 @@ public final class Dense extends Layer {
 
   /** out = x·w + b, every value overwritten: the product of dense, convolution, recurrent and attention layers. */
   static void affine(Matrix x, Param w, Param b, Matrix out) {
-    Engine e = x.engine();
-    e.gemm(x, false, w.value(), false, out, 1, 0);
-    e.broadcast(out, b.value(), false, out);
+    x.engine().dense(x, w.value(), b.value(), out);
   }
 
   /** The gradients of {@link #affine}: w.grad = xᵀ·g, b.grad = column sums of g, and dx = g·wᵀ unless null. */

@@ -217,6 +217,15 @@ public abstract class Engine {
   abstract void product(Matrix a, boolean ta, Matrix b, boolean tb, Matrix c, double alpha, double beta, int m,
       int n, int k);
 
+  /**
+   * out = x·w + b with the 1 × out.cols row b added to every row, every value of out overwritten: the product of
+   * dense, convolution, recurrent and attention layers. This default multiplies, then broadcasts.
+   */
+  void dense(Matrix x, Matrix w, Matrix b, Matrix out) {
+    gemm(x, false, w, false, out, 1, 0);
+    broadcast(out, b, false, out);
+  }
+
   /** out = α·x + β·y (same shapes). */
   public abstract void linear(double alpha, Matrix x, double beta, Matrix y, Matrix out);
 

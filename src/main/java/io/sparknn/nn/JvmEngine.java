@@ -103,9 +103,13 @@ final class JvmEngine extends Engine {
     return "jvm";
   }
 
+  /**
+   * 512 rows: a batch's layer outputs stay in the L2 cache. Measured here (best of 7 passes, one thread): a
+   * 20-64-64-3 network 5.15 M rows/s against 3.27 M at 4,096 rows, a 20-512-512-3 one 193 k against 171 k.
+   */
   @Override
   public int scoringBatch(int inputs) {
-    return 4096;
+    return 512;
   }
 
   /**
@@ -250,6 +254,38 @@ final class JvmEngine extends Engine {
   }
 
   /**
+   * Float: every row of out = b first (copies, which the JIT turns into wide moves), then out += x·w in the BLAS —
+   * instead of a pass that adds b to each row after the product, which C2 leaves scalar (b and out are indexed
+   * differently): ~0.4 ns a value, a third of a 20-64-64-3 forward pass.
+   */
+  @Override
+  void dense(Matrix x, Matrix w, Matrix b, Matrix out) {
+    Array o = a(out);
+    Array v = a(b);
+    if (o.f == null || v.f == null || v.size() != o.cols || o.f.length < o.size()) {
+      super.dense(x, w, b, out);
+      return;
+    }
+    fillRows(v.f, o.f, 0, o.rows, o.cols);
+    gemm(x, false, w, false, out, 1, 1);
+  }
+
+  /** Rows [0, rows) of the row-major {@code o} (cols wide, from {@code at}) = v: doubling copies of a block. */
+  private static void fillRows(float[] v, float[] o, int at, int rows, int cols) {
+    if (rows == 0 || cols == 0) {
+      return;
+    }
+    int block = Math.min(rows, Math.max(1, 4096 / cols)); // rows of a block of at most 16 KiB, in the L1 cache
+    System.arraycopy(v, 0, o, at, cols);
+    for (int done = 1; done < block; done *= 2) {
+      System.arraycopy(o, at, o, at + done * cols, Math.min(done, block - done) * cols);
+    }
+    for (int r = block; r < rows; r += block) {
+      System.arraycopy(o, at, o, at + r * cols, Math.min(block, rows - r) * cols);
+    }
+  }
+
+  /**
    * c[co…] = α·op(a[ao…])·op(b[bo…]) + β·c[co…] on row-major float ranges: small products straight from the
    * arrays, large ones (and any at an offset) through {@link Staging}, which copies only the ranges the product
    * reads and writes.
@@ -314,12 +350,8 @@ final class JvmEngine extends Engine {
       int r = Math.min(block, x.rows - s);
       move(new Array(r, windows.length, columns, null), 0, x, s, windows, true);
       int o = s * positions * filters;
-      sgemm(false, false, r * positions, filters, patch, 1f, columns, 0, patch, w.f, 0, filters, 0f, out, o, filters);
-      for (int i = o, end = o + r * positions * filters; i < end; i += filters) {
-        for (int j = 0; j < filters; j++) {
-          out[i + j] += bias[j];
-        }
-      }
+      fillRows(bias, out, o, r * positions, filters);
+      sgemm(false, false, r * positions, filters, patch, 1f, columns, 0, patch, w.f, 0, filters, 1f, out, o, filters);
     }
     return true;
   }
@@ -459,19 +491,7 @@ final class JvmEngine extends Engine {
     Array o = a(mout);
     int cols = x.cols;
     if (o.f != null) {
-      for (int r = 0; r < x.rows; r++) {
-        int at = r * cols;
-        if (perColumn) {
-          for (int j = 0; j < cols; j++) {
-            o.f[at + j] = multiply ? x.f[at + j] * v.f[j] : x.f[at + j] + v.f[j];
-          }
-        } else {
-          float s = v.f[r];
-          for (int j = 0; j < cols; j++) {
-            o.f[at + j] = multiply ? x.f[at + j] * s : x.f[at + j] + s;
-          }
-        }
-      }
+      broadcast(x.f, v.f, x.rows, cols, perColumn, multiply, o.f);
       return;
     }
     for (int r = 0; r < x.rows; r++) {
@@ -479,6 +499,36 @@ final class JvmEngine extends Engine {
       for (int j = 0; j < cols; j++) {
         double s = perColumn ? v.d[j] : v.d[r];
         o.d[at + j] = multiply ? x.d[at + j] * s : x.d[at + j] + s;
+      }
+    }
+  }
+
+  /**
+   * The float case of {@link #broadcast(Matrix, Matrix, boolean, boolean, Matrix)}: one loop per case over local
+   * arrays, so that C2 vectorizes each (a choice inside the loop kept it scalar, ~1.2 ns a value).
+   */
+  private static void broadcast(float[] x, float[] v, int rows, int cols, boolean perColumn, boolean multiply,
+      float[] o) {
+    for (int r = 0, at = 0; r < rows; r++, at += cols) {
+      if (perColumn && multiply) {
+        for (int j = 0; j < cols; j++) {
+          o[at + j] = x[at + j] * v[j];
+        }
+      } else if (perColumn) {
+        for (int j = 0; j < cols; j++) {
+          o[at + j] = x[at + j] + v[j];
+        }
+      } else {
+        float s = v[r];
+        if (multiply) {
+          for (int j = 0; j < cols; j++) {
+            o[at + j] = x[at + j] * s;
+          }
+        } else {
+          for (int j = 0; j < cols; j++) {
+            o[at + j] = x[at + j] + s;
+          }
+        }
       }
     }
   }
@@ -561,14 +611,25 @@ final class JvmEngine extends Engine {
       return;
     }
     if (act.kind() == Activation.Kind.LEAKY_RELU && o.f != null) {
-      float slope = (float) act.parameter();
-      for (int i = 0; i < z.f.length; i++) {
-        o.f[i] = Math.max(z.f[i], slope * z.f[i]);
-      }
+      leakyRelu(z.f, (float) act.parameter(), o.f);
       return;
     }
     for (int i = 0; i < z.size(); i++) {
       o.put(i, act.apply(z.at(i)));
+    }
+  }
+
+  /** max(z, slope·z) over local arrays (plain max for ReLU), which C2 vectorizes. */
+  private static void leakyRelu(float[] z, float slope, float[] o) {
+    int n = z.length;
+    if (slope == 0) {
+      for (int i = 0; i < n; i++) {
+        o[i] = Math.max(z[i], 0f);
+      }
+      return;
+    }
+    for (int i = 0; i < n; i++) {
+      o[i] = Math.max(z[i], slope * z[i]);
     }
   }
 
@@ -1064,22 +1125,32 @@ final class JvmEngine extends Engine {
     }
   }
 
-  /** The Adam update on float arrays in one tight loop, flushing subnormal moments to 0. */
+  /**
+   * The Adam update on float arrays in one loop. Moments that decay towards 0 would become subnormal floats, which
+   * cost ~100 cycles an operation: gradients within ±1e-18 do not enter the squares and moments within ±{@link
+   * #TINY} become 0 — by subtracting their clamp (min/max) instead of choosing, so that the loop has no branch and
+   * C2 vectorizes it (0.8 against 3.0 ns a parameter with the choices); above the thresholds a value moves by
+   * 1e-18 or 1e-30, far below ε.
+   */
   private static void adamFloat(float[] w, float[] g, float[] m, float[] v, AdamStep s) {
     float gs = (float) s.gradScale();
     float b1 = (float) s.beta1();
     float b2 = (float) s.beta2();
+    float c1 = 1 - b1;
+    float c2 = 1 - b2;
     float step = (float) s.step();
     float root = (float) s.root();
     float eps = (float) s.epsilon();
     float keep = (float) s.keep();
     for (int i = 0; i < w.length; i++) {
       float gi = g[i] * gs;
-      float mi = b1 * m[i] + (1 - b1) * gi;
-      float si = b2 * v[i] + (1 - b2) * (Math.abs(gi) < 1e-18f ? 0f : gi * gi);
-      // squares and moments that decay towards 0 become subnormal floats, which cost ~100 cycles per operation: flush them
-      m[i] = Math.abs(mi) < TINY ? 0f : mi;
-      v[i] = si < TINY ? 0f : si;
+      float gq = gi - Math.max(-1e-18f, Math.min(gi, 1e-18f));
+      float mi = b1 * m[i] + c1 * gi;
+      float si = b2 * v[i] + c2 * (gq * gq);
+      mi -= Math.max(-TINY, Math.min(mi, TINY));
+      si -= Math.min(si, TINY);
+      m[i] = mi;
+      v[i] = si;
       w[i] = keep * w[i] - step * mi / ((float) Math.sqrt(si) * root + eps);
     }
   }

@@ -113,8 +113,14 @@ public final class Rows {
     }
     org.apache.spark.sql.catalyst.util.ArrayData values = v.getArray(3);
     if (v.getByte(0) == 1) {
+      boolean finite = true;
       for (int j = 0; j < size; j++) {
-        dst[at + j] = (float) values.getDouble(j);
+        float f = (float) values.getDouble(j);
+        dst[at + j] = f;
+        finite &= Float.isFinite(f);
+      }
+      if (finite) {
+        return null;
       }
     } else {
       java.util.Arrays.fill(dst, at, at + size, 0f);

@@ -3,6 +3,7 @@ package io.sparknn.classification;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,7 +13,9 @@ import io.sparknn.feature.StratifiedKFold;
 import io.sparknn.testing.SparkTestBase;
 import io.sparknn.train.History;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
@@ -170,6 +173,57 @@ class NeuralClassifierTest extends SparkTestBase {
             lit(0.0), lit(0.0), lit(0.0))));
     String streaming = assertThrows(UnsupportedOperationException.class, () -> m.transform(stream)).getMessage();
     assertTrue(streaming.contains("streaming") && streaming.contains("foreachBatch"), streaming);
+  }
+
+  /**
+   * Scoring reuses its batch buffers (512 rows on jvm) and keeps two sets of input rows: 2,300 rows of one
+   * partition (five batches), rows of varying width and 24 invalid rows, through an operator that buffers rows
+   * (a sort). Every row keeps its own columns and gets its own outputs: the network's on that row alone.
+   */
+  @Test
+  void scoringManyBatchesKeepsEveryRowWithItsOwnOutputs() {
+    NeuralClassificationModel m = small().setMaxEpochs(2).setEnsembleFolds(1).fit(blobs(300, 5));
+    Dataset<Row> rows = blobs(2300, 7).coalesce(1)
+        .withColumn("tag", org.apache.spark.sql.functions.expr("repeat('x', id % 40)"))
+        .withColumn("features", when(col("id").mod(97).equalTo(5), lit(null)).otherwise(col("features")));
+    assertEquals(1, rows.rdd().getNumPartitions());
+    Map<Integer, double[]> features = new HashMap<>();
+    for (Row r : rows.collectAsList()) {
+      features.put(r.getInt(0), r.isNullAt(2) ? null : ((org.apache.spark.ml.linalg.Vector) r.get(2)).toArray());
+    }
+    io.sparknn.nn.Network net = m.network();
+    List<Row> kept = m.setHandleInvalid("keep").transform(rows).orderBy(col("id").desc()).collectAsList();
+    assertEquals(2300, kept.size());
+    int invalid = 0;
+    for (int i = 0; i < kept.size(); i++) {
+      Row r = kept.get(i);
+      int id = r.getInt(0);
+      assertEquals(2299 - i, id);
+      assertEquals("x".repeat(id % 40), r.getAs("tag"));
+      double[] x = features.get(id);
+      double[] raw = ((org.apache.spark.ml.linalg.Vector) r.getAs("rawPrediction")).toArray();
+      if (x == null) {
+        invalid++;
+        assertTrue(r.isNullAt(2) && Double.isNaN(r.<Double>getAs("prediction")) && Double.isNaN(raw[0]), "row " + id);
+        continue;
+      }
+      assertArrayEquals(x, ((org.apache.spark.ml.linalg.Vector) r.get(2)).toArray(), "row " + id);
+      float[] one = new float[x.length];
+      for (int j = 0; j < x.length; j++) {
+        one[j] = (float) x[j];
+      }
+      double[] expected = net.infer(one, 0, 1);
+      for (int c = 0; c < 3; c++) {
+        assertEquals(expected[c], raw[c], 1e-4 * Math.max(1, Math.abs(expected[c])), "row " + id + " logit " + c);
+      }
+      assertEquals(io.sparknn.nn.Loss.argmax(expected), r.<Double>getAs("prediction"), 0.0, "row " + id);
+    }
+    assertEquals(24, invalid);
+    List<Row> skipped = m.setHandleInvalid("skip").transform(rows).select("id").collectAsList();
+    assertEquals(2300 - 24, skipped.size());
+    for (int i = 1; i < skipped.size(); i++) {
+      assertTrue(skipped.get(i).getInt(0) > skipped.get(i - 1).getInt(0), "the partition's order is kept");
+    }
   }
 
   @Test

@@ -125,6 +125,77 @@ class EngineParityTest {
     }
   }
 
+  /**
+   * x·w + b row by row in doubles against the engines' dense op, whose jvm float version copies b into every row
+   * in blocks of up to 4,096 values and lets the BLAS add the product: shapes whose rows span several blocks and
+   * end mid-block, one column, three, 700; stale output values must not leak through.
+   */
+  @Test
+  void denseProductAddsTheBiasToEveryRow() {
+    Random r = new Random(3);
+    for (int[] shape : new int[][] {{1, 1, 1}, {5, 3, 1}, {33, 7, 3}, {1000, 20, 3}, {517, 9, 64}, {9, 4, 700}}) {
+      int n = shape[0];
+      int k = shape[1];
+      int m = shape[2];
+      double[] x = r.doubles((long) n * k, -1, 1).toArray();
+      double[] w = r.doubles((long) k * m, -1, 1).toArray();
+      double[] b = r.doubles(m, -1, 1).toArray();
+      double[] expected = new double[n * m];
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < m; j++) {
+          double v = b[j];
+          for (int t = 0; t < k; t++) {
+            v += x[i * k + t] * w[t * m + j];
+          }
+          expected[i * m + j] = v;
+        }
+      }
+      for (Engine e : NetworkTest.ENGINES) {
+        for (boolean precise : new boolean[] {false, true}) {
+          Matrix out = e.fromDoubles(r.doubles((long) n * m, 100, 200).toArray(), n, m, precise);
+          e.dense(e.fromDoubles(x, n, k, precise), e.fromDoubles(w, k, m, precise), e.fromDoubles(b, 1, m, precise),
+              out);
+          close(expected, out.toDoubles(), e + (precise ? " double " : " float ") + n + "x" + k + "x" + m);
+        }
+      }
+    }
+  }
+
+  /**
+   * The jvm engine's float Adam (branch-free so that it vectorizes): ordinary values follow the double formula;
+   * moments that decay below 1e-30 become exactly 0 and a gradient within ±1e-18 leaves the squares at 0 (no
+   * subnormal floats, which would cost ~100 cycles an operation).
+   */
+  @Test
+  void floatAdamFollowsTheFormulaAndFlushesTinyMoments() {
+    Engine e = Engine.jvm();
+    double[] g = {1e-3, -2e-2, 0, 1e-20, 0.5};
+    double[] m0 = {0.01, 0, 5e-31, 0, -0.2};
+    double[] v0 = {1e-4, 0, 5e-31, 0, 0.3};
+    Matrix w = e.fromDoubles(new double[] {1, -1, 2, 3, 0.5}, 1, 5, false);
+    Matrix m = e.fromDoubles(m0, 1, 5, false);
+    Matrix v = e.fromDoubles(v0, 1, 5, false);
+    Engine.AdamStep s = new Engine.AdamStep(1, 0.9, 0.999, 1e-3, 1, 1e-8, 1);
+    e.adam(w, e.fromDoubles(g, 1, 5, false), m, v, s);
+    double[] wd = {1, -1, 2, 3, 0.5};
+    double[] ws = w.toDoubles();
+    double[] ms = m.toDoubles();
+    double[] vs = v.toDoubles();
+    for (int i : new int[] {0, 1, 4}) {
+      double mi = 0.9 * m0[i] + 0.1 * g[i];
+      double vi = 0.999 * v0[i] + 0.001 * g[i] * g[i];
+      assertEquals(mi, ms[i], 1e-4 * Math.abs(mi), "m[" + i + "]"); // 1 - 0.999 in float is 1.00005e-3
+      assertEquals(vi, vs[i], 1e-4 * Math.abs(vi), "v[" + i + "]");
+      double wi = wd[i] - 1e-3 * mi / (Math.sqrt(vi) + 1e-8);
+      assertEquals(wi, ws[i], 1e-6, "w[" + i + "]");
+    }
+    assertEquals(0.0, ms[2], "m below 1e-30 flushed");
+    assertEquals(0.0, vs[2], "v below 1e-30 flushed");
+    assertEquals(2.0, ws[2], 0.0, "no update from flushed moments");
+    assertEquals(0.0, vs[3], "a gradient of 1e-20 adds nothing to v");
+    assertEquals(1e-21, ms[3], 1e-27, "but moves m");
+  }
+
   @Test
   void rowAndColumnOperationsAgree() {
     for (Engine e : NetworkTest.ENGINES) {
