@@ -2,14 +2,18 @@ package io.sparknn.nn;
 
 import java.util.Random;
 import org.bytedeco.openblas.global.openblas;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code jvm} engine: matrices are Java {@code float[]} (or {@code double[]} for gradient checks), products
  * call OpenBLAS {@code cblas_sgemm}/{@code cblas_dgemm} on the arrays (the BLAS that ND4J's CPU backend links, without
  * ND4J's per-operation dispatch of 0.1–1 ms), and element-wise work runs in plain loops that the JIT vectorizes.
- * Float loops have their own branch-free paths; double matrices take the general path.
+ * Float loops have their own branch-free paths; double matrices take the general path. Float products reach that
+ * OpenBLAS without copying the arrays when they can ({@link #CRITICAL}).
  */
 final class JvmEngine extends Engine {
+  private static final Logger LOG = LoggerFactory.getLogger(JvmEngine.class);
   static final JvmEngine INSTANCE = new JvmEngine();
   private static final int ROW_MAJOR = 101;
   private static final int NO_TRANS = 111;
@@ -48,6 +52,57 @@ final class JvmEngine extends Engine {
       } else {
         d[i] = v;
       }
+    }
+  }
+
+  /** The system properties that choose the library of Spark's BLAS loader. */
+  static final String NETLIB_LIB = "dev.ludovic.netlib.blas.nativeLib";
+  static final String NETLIB_LIB_PATH = "dev.ludovic.netlib.blas.nativeLibPath";
+
+  /**
+   * Spark's own BLAS loader ({@code dev.ludovic.netlib}, a dependency of spark-mllib) pointed at the OpenBLAS that
+   * {@code cblas_sgemm} below calls: its JNI hands Java arrays to {@code sgemm} without copying them
+   * (GetPrimitiveArrayCritical), where javacpp copies every array argument in and out — 1.2–2.5× per product here,
+   * the same results bit for bit. Null, and float products go through javacpp, when that loader is not ours to
+   * point: outside Linux (it ships Linux libraries only), when a {@value #NETLIB_LIB} or {@value #NETLIB_LIB_PATH}
+   * property is set, or when it is already loaded in this JVM (by MLlib, with a BLAS whose threads we do not set).
+   */
+  static final dev.ludovic.netlib.blas.BLAS CRITICAL = criticalBlas();
+
+  private static dev.ludovic.netlib.blas.BLAS criticalBlas() {
+    try {
+      if (!System.getProperty("os.name", "").startsWith("Linux") || System.getProperty(NETLIB_LIB) != null
+          || System.getProperty(NETLIB_LIB_PATH) != null) {
+        return null;
+      }
+      java.nio.file.Path maps = java.nio.file.Path.of("/proc/self/maps");
+      if (java.nio.file.Files.readString(maps).contains("netlibblasjni")) {
+        LOG.info("jvm engine: Spark's BLAS loader is already loaded in this JVM; float products go through javacpp");
+        return null;
+      }
+      org.bytedeco.javacpp.Loader.load(openblas.class);
+      String path = org.bytedeco.javacpp.Loader.getLoadedLibraries().entrySet().stream()
+          .filter(e -> e.getKey().startsWith("openblas@")).map(java.util.Map.Entry::getValue).findFirst()
+          .orElse(null);
+      if (path == null) {
+        return null;
+      }
+      System.setProperty(NETLIB_LIB_PATH, path);
+      // the loader also sets up its Java fallback and warns when the JDK's vector module is absent: not used here
+      java.util.logging.Logger jul = java.util.logging.Logger.getLogger("dev.ludovic.netlib.blas.InstanceBuilder");
+      java.util.logging.Level level = jul.getLevel();
+      jul.setLevel(java.util.logging.Level.SEVERE);
+      dev.ludovic.netlib.blas.BLAS blas;
+      try {
+        blas = dev.ludovic.netlib.blas.NativeBLAS.getInstance();
+      } finally {
+        jul.setLevel(level);
+      }
+      LOG.info("jvm engine: float products through Spark's BLAS loader on {} (no array copies)", path);
+      return blas;
+    } catch (Throwable t) { // no such library for this platform, a failed load: javacpp's copies still work
+      LOG.info("jvm engine: float products go through javacpp ({})", t.toString());
+      return null;
     }
   }
 
@@ -286,11 +341,32 @@ final class JvmEngine extends Engine {
   }
 
   /**
-   * c[co…] = α·op(a[ao…])·op(b[bo…]) + β·c[co…] on row-major float ranges: small products straight from the
-   * arrays, large ones (and any at an offset) through {@link Staging}, which copies only the ranges the product
-   * reads and writes.
+   * c[co…] = α·op(a[ao…])·op(b[bo…]) + β·c[co…] on row-major float ranges: through {@link #CRITICAL} when it is
+   * there, else {@link #copyingSgemm}.
    */
   private static void sgemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int ao, int lda,
+      float[] b, int bo, int ldb, float beta, float[] c, int co, int ldc) {
+    if (CRITICAL != null) {
+      criticalSgemm(CRITICAL, ta, tb, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc);
+    } else {
+      copyingSgemm(ta, tb, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc);
+    }
+  }
+
+  /**
+   * {@link #sgemm} through Spark's BLAS loader: row-major C = op(A)·op(B) is column-major Cᵀ = op(B)ᵀ·op(A)ᵀ, and a
+   * row-major array read column-major is its transpose, so the operands swap places and keep their flags.
+   */
+  static void criticalSgemm(dev.ludovic.netlib.blas.BLAS blas, boolean ta, boolean tb, int m, int n, int k,
+      float alpha, float[] a, int ao, int lda, float[] b, int bo, int ldb, float beta, float[] c, int co, int ldc) {
+    blas.sgemm(tb ? "T" : "N", ta ? "T" : "N", n, m, k, alpha, b, bo, ldb, a, ao, lda, beta, c, co, ldc);
+  }
+
+  /**
+   * {@link #sgemm} through javacpp, which copies array arguments: small products straight from the arrays, large
+   * ones (and any at an offset) through {@link Staging}, which copies only the ranges the product reads and writes.
+   */
+  static void copyingSgemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int ao, int lda,
       float[] b, int bo, int ldb, float beta, float[] c, int co, int ldc) {
     int opA = ta ? TRANS : NO_TRANS;
     int opB = tb ? TRANS : NO_TRANS;
@@ -396,20 +472,24 @@ final class JvmEngine extends Engine {
     int sa = a.size() / batches;
     int sb = b.size() / batches;
     int sc = c.size() / batches;
-    Array ai = (Array) zeros(a.rows / batches, a.cols, p);
-    Array bi = (Array) zeros(b.rows / batches, b.cols, p);
-    Array ci = (Array) zeros(c.rows / batches, c.cols, p);
-    Object av = p ? a.d : a.f;
-    Object bv = p ? b.d : b.f;
-    Object cv = p ? c.d : c.f;
-    for (int i = 0; i < batches; i++) { // small blocks: copies into reused arrays, then one BLAS call each
-      System.arraycopy(av, i * sa, p ? ai.d : ai.f, 0, sa);
-      System.arraycopy(bv, i * sb, p ? bi.d : bi.f, 0, sb);
+    if (!p) { // float: each block's product on its array ranges (sgemm copies only what it must)
+      for (int i = 0; i < batches; i++) {
+        sgemm(ta, tb, m, n, k, (float) alpha, a.f, i * sa, a.cols, b.f, i * sb, b.cols, (float) beta, c.f, i * sc,
+            c.cols);
+      }
+      return;
+    }
+    Array ai = (Array) zeros(a.rows / batches, a.cols, true);
+    Array bi = (Array) zeros(b.rows / batches, b.cols, true);
+    Array ci = (Array) zeros(c.rows / batches, c.cols, true);
+    for (int i = 0; i < batches; i++) { // double (gradient checks): copies into reused arrays, one BLAS call each
+      System.arraycopy(a.d, i * sa, ai.d, 0, sa);
+      System.arraycopy(b.d, i * sb, bi.d, 0, sb);
       if (beta != 0) {
-        System.arraycopy(cv, i * sc, p ? ci.d : ci.f, 0, sc);
+        System.arraycopy(c.d, i * sc, ci.d, 0, sc);
       }
       product(ai, ta, bi, tb, ci, alpha, beta, m, n, k);
-      System.arraycopy(p ? ci.d : ci.f, 0, cv, i * sc, sc);
+      System.arraycopy(ci.d, 0, c.d, i * sc, sc);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.sparknn.nn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -194,6 +195,51 @@ class EngineParityTest {
     assertEquals(2.0, ws[2], 0.0, "no update from flushed moments");
     assertEquals(0.0, vs[3], "a gradient of 1e-20 adds nothing to v");
     assertEquals(1e-21, ms[3], 1e-27, "but moves m");
+  }
+
+  /**
+   * The jvm engine's two ways to OpenBLAS give the same floats: Spark's BLAS loader on the Java arrays (no copies;
+   * active on Linux unless MLlib loaded it first in this JVM) and javacpp with staged copies — every transpose
+   * combination, operands at offsets inside larger arrays, β = 0 and 1, small and staged sizes.
+   */
+  @Test
+  void bothBlasPathsGiveTheSameProducts() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(JvmEngine.CRITICAL != null, "Spark's BLAS loader is not ours here");
+    Random r = new Random(11);
+    for (int[] s : new int[][] {{1, 1, 1}, {7, 5, 3}, {64, 20, 64}, {300, 70, 130}}) {
+      int m = s[0];
+      int k = s[1];
+      int n = s[2];
+      for (int flags = 0; flags < 8; flags++) {
+        boolean ta = (flags & 1) != 0;
+        boolean tb = (flags & 2) != 0;
+        float beta = (flags & 4) != 0 ? 1 : 0;
+        int lda = ta ? m : k;
+        int ldb = tb ? k : n;
+        float[] a = floats(r, 5 + m * k);
+        float[] b = floats(r, 3 + k * n);
+        float[] c = floats(r, 9 + m * n);
+        float[] c2 = c.clone();
+        JvmEngine.criticalSgemm(JvmEngine.CRITICAL, ta, tb, m, n, k, 0.5f, a, 5, lda, b, 3, ldb, beta, c, 9, n);
+        JvmEngine.copyingSgemm(ta, tb, m, n, k, 0.5f, a, 5, lda, b, 3, ldb, beta, c2, 9, n);
+        assertArrayEquals(c2, c, m + "x" + k + "x" + n + " flags " + flags);
+        if (beta == 0) {
+          double expected = 0;
+          for (int t = 0; t < k; t++) {
+            expected += 0.5 * a[5 + (ta ? t * lda : t)] * b[3 + (tb ? t : t * ldb)];
+          }
+          assertEquals(expected, c[9], 1e-4 * Math.max(1, Math.abs(expected)), "c[0][0] by hand, flags " + flags);
+        }
+      }
+    }
+  }
+
+  private static float[] floats(Random r, int n) {
+    float[] f = new float[n];
+    for (int i = 0; i < n; i++) {
+      f[i] = (float) r.nextGaussian();
+    }
+    return f;
   }
 
   @Test
