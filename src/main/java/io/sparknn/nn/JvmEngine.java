@@ -397,7 +397,9 @@ final class JvmEngine extends Engine {
   private static final int WINDOWS = 0;
   private static final int WINDOW_GRADIENT = 1;
   private static final int POWERS = 2;
-  private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][]);
+  /** Scratch slot of {@link #sums}: a row of ones. */
+  private static final int ONES = 3;
+  private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[4][]);
 
   /** This thread's scratch array in {@code slot}, grown to at least {@code n} values and kept for the next call. */
   private static float[] scratch(int slot, int n) {
@@ -618,14 +620,10 @@ final class JvmEngine extends Engine {
     Array x = a(mx);
     Array o = a(mout);
     int cols = x.cols;
-    if (o.f != null && overRows) {
-      java.util.Arrays.fill(o.f, 0f);
-      for (int r = 0; r < x.rows; r++) {
-        int at = r * cols;
-        for (int j = 0; j < cols; j++) {
-          o.f[j] += x.f[at + j];
-        }
-      }
+    if (o.f != null && overRows) { // 1ᵀ·x in the BLAS: the loop adds across rows, which C2 leaves scalar
+      float[] ones = scratch(ONES, x.rows);
+      java.util.Arrays.fill(ones, 0, x.rows, 1f);
+      sgemm(false, false, 1, cols, x.rows, 1f, ones, 0, x.rows, x.f, 0, cols, 0f, o.f, 0, cols);
       return;
     }
     if (overRows) {
