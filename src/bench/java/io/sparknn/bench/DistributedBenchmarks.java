@@ -86,8 +86,12 @@ final class DistributedBenchmarks {
       two[0] = Math.min(two[0], t[0]);
       two[1] = Math.min(two[1], t[1]);
     }
+    // synchronous workers wait for the slower one: with free synchronisation, 2 workers take an epoch in
+    // (steps / 2) x the slower thread's step time against steps x the lone thread's
     bench.note(String.format(Locale.ROOT, "engine steps outside Spark (20-64-64-3, batch 128, best of 3): one thread"
-        + " %.3f ms a step; two threads at once %.3f and %.3f ms", one, two[0], two[1]));
+        + " %.3f ms a step; two threads at once %.3f and %.3f ms: with free synchronisation and no Spark costs, two"
+        + " synchronous workers could at best train %.2fx as fast as one on this machine", one, two[0], two[1],
+        2 * one / Math.max(two[0], two[1])));
   }
 
   private static double stepMillis(long seed) {
@@ -143,5 +147,18 @@ final class DistributedBenchmarks {
         + " the 20-64-64-3 state, %,d floats): %.1f ms (best of 3: %.3f s with 20 rounds, %.3f s with 2)", STATE,
         1000 * (best1 - best0) / extra, best1, best0));
     small.unpersist();
+    // the floor under a round: Spark's own latency for a job of two tasks that do nothing
+    org.apache.spark.api.java.JavaRDD<Integer> two = new org.apache.spark.api.java.JavaSparkContext(
+        spark.sparkContext()).parallelize(java.util.List.of(0, 1), 2);
+    double bare = Double.MAX_VALUE;
+    for (int rep = 0; rep < 3; rep++) {
+      long t0 = System.nanoTime();
+      for (int i = 0; i < 20; i++) {
+        two.map(x -> x).reduce(Integer::sum);
+      }
+      bare = Math.min(bare, (System.nanoTime() - t0) / 1e6 / 20);
+    }
+    bench.note(String.format(Locale.ROOT, "a Spark job of two empty tasks (map, reduce) on this master: %.1f ms"
+        + " (best of 3 runs of 20)", bare));
   }
 }
