@@ -317,7 +317,7 @@ final class JvmEngine extends Engine {
   void dense(Matrix x, Matrix w, Matrix b, Matrix out) {
     Array o = a(out);
     Array v = a(b);
-    if (o.f == null || v.f == null || v.size() != o.cols || o.f.length < o.size()) {
+    if (o.f == null || v.f == null || v.size() != o.cols) {
       super.dense(x, w, b, out);
       return;
     }
@@ -393,11 +393,13 @@ final class JvmEngine extends Engine {
 
   /** Window values per block of {@link #convolve}: 1 MiB, so a block and its products stay in the L2 cache. */
   private static final int CONVOLUTION_BLOCK = 1 << 18;
-  /** Scratch slots of {@link #scratch}: a convolution block's windows, their gradient, sigmoid/tanh's powers of 2. */
+  /**
+   * Scratch slots of {@link #scratch}: a convolution block's windows, their gradient, sigmoid/tanh's powers of 2,
+   * the row of ones of {@link #sums}.
+   */
   private static final int WINDOWS = 0;
   private static final int WINDOW_GRADIENT = 1;
   private static final int POWERS = 2;
-  /** Scratch slot of {@link #sums}: a row of ones. */
   private static final int ONES = 3;
   private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[4][]);
 
@@ -573,7 +575,19 @@ final class JvmEngine extends Engine {
     Array o = a(mout);
     int cols = x.cols;
     if (o.f != null) {
-      broadcast(x.f, v.f, x.rows, cols, perColumn, multiply, o.f);
+      for (int r = 0; r < x.rows; r++) {
+        int at = r * cols;
+        if (perColumn) {
+          for (int j = 0; j < cols; j++) {
+            o.f[at + j] = multiply ? x.f[at + j] * v.f[j] : x.f[at + j] + v.f[j];
+          }
+        } else {
+          float s = v.f[r];
+          for (int j = 0; j < cols; j++) {
+            o.f[at + j] = multiply ? x.f[at + j] * s : x.f[at + j] + s;
+          }
+        }
+      }
       return;
     }
     for (int r = 0; r < x.rows; r++) {
@@ -581,36 +595,6 @@ final class JvmEngine extends Engine {
       for (int j = 0; j < cols; j++) {
         double s = perColumn ? v.d[j] : v.d[r];
         o.d[at + j] = multiply ? x.d[at + j] * s : x.d[at + j] + s;
-      }
-    }
-  }
-
-  /**
-   * The float case of {@link #broadcast(Matrix, Matrix, boolean, boolean, Matrix)}: one loop per case over local
-   * arrays, so that C2 vectorizes each (a choice inside the loop kept it scalar, ~1.2 ns a value).
-   */
-  private static void broadcast(float[] x, float[] v, int rows, int cols, boolean perColumn, boolean multiply,
-      float[] o) {
-    for (int r = 0, at = 0; r < rows; r++, at += cols) {
-      if (perColumn && multiply) {
-        for (int j = 0; j < cols; j++) {
-          o[at + j] = x[at + j] * v[j];
-        }
-      } else if (perColumn) {
-        for (int j = 0; j < cols; j++) {
-          o[at + j] = x[at + j] + v[j];
-        }
-      } else {
-        float s = v[r];
-        if (multiply) {
-          for (int j = 0; j < cols; j++) {
-            o[at + j] = x[at + j] * s;
-          }
-        } else {
-          for (int j = 0; j < cols; j++) {
-            o[at + j] = x[at + j] + s;
-          }
-        }
       }
     }
   }
