@@ -171,7 +171,7 @@ final class TrainJob {
     }
     estimator.setParam("labelCol", LABEL);
     List<PipelineStage> stages = preprocessing(numeric);
-    stages.add(estimator);
+    stages.add((PipelineStage) estimator);
     if (labels != null) {
       stages.add(new IndexToString().setInputCol("prediction").setOutputCol("predictedLabel")
           .setLabels(labels.labelsArray()[0]));

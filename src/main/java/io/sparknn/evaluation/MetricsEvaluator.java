@@ -91,9 +91,9 @@ public final class MetricsEvaluator extends Evaluator implements HasLabelCol, De
         + " class (two classes only).", "macro", "weighted", "binary");
     positiveLabel = SharedParams.intAtLeast(this, "positiveLabel", "class index of the positive class for"
         + " binary metrics", 0);
-    task = SharedParams.choice(this, "task", "auto = from metricName if set, else classification when a"
-        + " probability or raw prediction column is present, regression otherwise.", "auto", "classification",
-        "regression");
+    task = SharedParams.choice(this, "task", "auto = the metric's task when metricName is set and in evaluate();"
+        + " else (evaluateAll) classification when a probability or raw prediction column is present, regression"
+        + " otherwise.", "auto", "classification", "regression");
     setDefault(labelCol, "label");
     setDefault(predictionCol, "prediction");
     setDefault(probabilityCol, "probability");
@@ -257,13 +257,13 @@ public final class MetricsEvaluator extends Evaluator implements HasLabelCol, De
   @Override
   public double evaluate(Dataset<?> dataset) {
     String m = getOrDefault(metricName);
-    MetricsReport r = compute(dataset, m.equals("auc") || m.equals("prAuc"));
+    MetricsReport r = compute(dataset, m.equals("auc") || m.equals("prAuc"), true);
     return r.metric(reportName(m, r));
   }
 
   /** Every metric of the task, with confusion matrix, per-class table and curves, in one pass (plus one sort). */
   public MetricsReport evaluateAll(Dataset<?> dataset) {
-    return compute(dataset, true);
+    return compute(dataset, true, false);
   }
 
   /** The report's name of {@code metric} under the current averaging. */
@@ -283,19 +283,25 @@ public final class MetricsEvaluator extends Evaluator implements HasLabelCol, De
     return metric + "_" + avg;
   }
 
-  private boolean isClassification(StructType schema) {
+  /**
+   * The task: {@code task} if set; else the metric's task when {@code metricName} is set or one metric is asked
+   * for ({@code evaluate}: the default f1 on a (label, prediction) frame is a classification metric, as with
+   * MLlib's MulticlassClassificationEvaluator); else classification when a probability or raw prediction column is
+   * present.
+   */
+  private boolean isClassification(StructType schema, boolean oneMetric) {
     String t = getOrDefault(task);
     if (!t.equals("auto")) {
       return t.equals("classification");
     }
-    if (isSet(metricName)) {
+    if (isSet(metricName) || oneMetric) {
       return CLASSIFICATION.contains(getOrDefault(metricName));
     }
     List<String> names = Arrays.asList(schema.fieldNames());
     return names.contains(getOrDefault(probabilityCol)) || names.contains(getOrDefault(rawPredictionCol));
   }
 
-  private MetricsReport compute(Dataset<?> dataset, boolean curves) {
+  private MetricsReport compute(Dataset<?> dataset, boolean curves, boolean oneMetric) {
     StructType schema = dataset.schema();
     SchemaChecks.requireNumeric(this, "labelCol", SchemaChecks.requireColumn(this, "labelCol", schema,
         getLabelCol()));
@@ -311,7 +317,7 @@ public final class MetricsEvaluator extends Evaluator implements HasLabelCol, De
         w.isEmpty() ? "" : SchemaChecks.where(this, "weightCol") + ": column '" + w + "'");
     Column label = col(getLabelCol()).cast("double");
     Column prediction = col(getOrDefault(predictionCol)).cast("double");
-    return isClassification(schema)
+    return isClassification(schema, oneMetric)
         ? classification(dataset, schema, label, prediction, weight, check, curves)
         : regression(dataset, label, prediction, weight, check);
   }

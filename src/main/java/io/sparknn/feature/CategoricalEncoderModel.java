@@ -51,6 +51,16 @@ public final class CategoricalEncoderModel extends Model<CategoricalEncoderModel
   private final int[] foldIds;
   private final String[] hashCols;
 
+  /** A model without tables, for Spark Connect's stage registry: load a fitted one with {@link #load}. */
+  public CategoricalEncoderModel() {
+    this(org.apache.spark.ml.util.Identifiable.randomUID("categoricalEncoderModel"));
+  }
+
+  /** A model without tables under {@code uid}, for Spark Connect: load a fitted one with {@link #load}. */
+  public CategoricalEncoderModel(String uid) {
+    this(uid, new CategoryTable[0], new int[0], new String[0]);
+  }
+
   CategoricalEncoderModel(String uid, CategoryTable[] tables, int[] foldIds, String[] hashCols) {
     this.uid = uid;
     this.defs = new Defs(this);
@@ -102,7 +112,8 @@ public final class CategoricalEncoderModel extends Model<CategoricalEncoderModel
         for (int b = 0; b < names.length; b++) {
           attrs[b] = BinaryAttribute.defaultAttr().withName(getInputCols()[i] + "_" + names[b]).withIndex(b);
         }
-        yield new AttributeGroup(name, attrs).toStructField();
+        StructField f = new AttributeGroup(name, attrs).toStructField(); // declared non-nullable; the UDF's is not
+        yield new StructField(name, f.dataType(), true, f.metadata());
       }
       default -> new StructField(name, DataTypes.DoubleType, false, Metadata.empty());
     };
@@ -215,6 +226,9 @@ public final class CategoricalEncoderModel extends Model<CategoricalEncoderModel
 
   @Override
   public StructType transformSchema(StructType schema) {
+    if (tables.length == 0) {
+      throw SchemaChecks.unfitted("CategoricalEncoderModel(" + uid + ")");
+    }
     StructType plain = checkAndTransformSchema(schema, false);
     String[] out = outputNames();
     StructField[] fields = plain.fields().clone();

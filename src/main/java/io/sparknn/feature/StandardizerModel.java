@@ -42,6 +42,16 @@ public final class StandardizerModel extends Model<StandardizerModel> implements
   private final double[] max;
   private final long[] count;
 
+  /** A model without statistics, for Spark Connect's stage registry: load a fitted one with {@link #load}. */
+  public StandardizerModel() {
+    this(org.apache.spark.ml.util.Identifiable.randomUID("standardizerModel"));
+  }
+
+  /** A model without statistics under {@code uid}, for Spark Connect: load a fitted one with {@link #load}. */
+  public StandardizerModel(String uid) {
+    this(uid, new double[0], new double[0], new double[0], new double[0], new long[0]);
+  }
+
   /** A model with the given statistics, one entry per column or vector slot. */
   public StandardizerModel(String uid, double[] mean, double[] std, double[] min, double[] max, long[] count) {
     this.uid = uid;
@@ -214,6 +224,9 @@ public final class StandardizerModel extends Model<StandardizerModel> implements
 
   @Override
   public StructType transformSchema(StructType schema) {
+    if (count.length == 0) {
+      throw SchemaChecks.unfitted("StandardizerModel(" + uid + ")");
+    }
     StructType out = checkAndTransformSchema(schema);
     String[] in = getInputCols();
     if (!isVectorInput(schema) && in.length != mean.length) {

@@ -48,6 +48,11 @@ public final class StratifiedKFold extends StratifyingTransformer<StratifiedKFol
     return (c, rank) -> (int) ((rank + offset[c]) % k);
   }
 
+  @Override
+  public StratifiedKFold copy(org.apache.spark.ml.param.ParamMap extra) {
+    return defaultCopy(extra);
+  }
+
   /** Reader for saved instances. */
   public static MLReader<StratifiedKFold> read() {
     return new DefaultParamsReadable<StratifiedKFold>() {}.read();

@@ -129,6 +129,11 @@ public final class StratifiedSplitter extends StratifyingTransformer<StratifiedS
     return parts;
   }
 
+  @Override
+  public StratifiedSplitter copy(org.apache.spark.ml.param.ParamMap extra) {
+    return defaultCopy(extra);
+  }
+
   /** Reader for saved splitters. */
   public static MLReader<StratifiedSplitter> read() {
     return new DefaultParamsReadable<StratifiedSplitter>() {}.read();

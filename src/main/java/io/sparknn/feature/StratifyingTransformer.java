@@ -1,5 +1,7 @@
 package io.sparknn.feature;
 
+import io.sparknn.util.SchemaChecks;
+
 import io.sparknn.param.HasLabelCol;
 import io.sparknn.param.HasOutputCol;
 import io.sparknn.param.HasSeed;
@@ -85,7 +87,16 @@ public abstract class StratifyingTransformer<T extends StratifyingTransformer<T>
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     transformSchema(dataset.schema(), true);
+    if (dataset.isStreaming()) {
+      throw new IllegalArgumentException(SchemaChecks.where(this, "labelCol") + ": this stage assigns exact"
+          + " per-class shares of the whole DataFrame, which needs every class's row count, and a streaming"
+          + " DataFrame never has them. Assign a static DataFrame, or each micro-batch alone with"
+          + " foreachBatch((batch, id) -> stage.transform(batch)...).");
+    }
     Dataset<Row> df = dataset.toDF();
+    if (df.isEmpty()) { // as MLlib's transformers do: an empty frame (an empty fold, a micro-batch) stays empty
+      return df.withColumn(getOutputCol(), org.apache.spark.sql.functions.lit(0));
+    }
     Stratification.Classes classes = Stratification.countClasses(this, df, getLabelCol());
     return Stratification.assign(df, getLabelCol(), getSeed(), classes, getOutputCol(), assigner(classes));
   }

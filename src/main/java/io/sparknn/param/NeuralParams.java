@@ -20,7 +20,8 @@ import org.apache.spark.ml.param.Params;
  * Params of the neural estimators and their models: columns, network shape, loss, optimizer, schedule and the
  * training loop. Defined once in {@link Defs}; each stage creates its {@code Defs} in its constructor.
  */
-public interface NeuralParams extends HasLabelCol, HasSeed, HasHandleInvalid {
+public interface NeuralParams extends HasLabelCol, HasSeed, HasHandleInvalid,
+    org.apache.spark.ml.param.shared.HasWeightCol {
   /** Most classes a classifier takes (labels 0..k-1): the output layer and every row's target have k entries. */
   int MAX_CLASSES = 10_000;
 
@@ -82,12 +83,18 @@ public interface NeuralParams extends HasLabelCol, HasSeed, HasHandleInvalid {
     return defs().labelCol;
   }
 
-  /** The {@code weightCol} param. */
+  /** The {@code weightCol} param (Spark's {@code HasWeightCol}, so MLlib code that matches on it sees it). */
+  @Override
   default Param<String> weightCol() {
     return defs().weightCol;
   }
 
+  /** Spark's trait initializer hook for {@code weightCol}; unused: {@link #weightCol()} is defined in {@link Defs}. */
+  @Override
+  default void org$apache$spark$ml$param$shared$HasWeightCol$_setter_$weightCol_$eq(Param<String> p) {}
+
   /** The value of {@code weightCol}. */
+  @Override
   default String getWeightCol() {
     return getOrDefault(weightCol());
   }
@@ -656,9 +663,11 @@ public interface NeuralParams extends HasLabelCol, HasSeed, HasHandleInvalid {
       weightCol = SharedParams.optionalString(p, "weightCol", "row weight column (>= 0); empty = every row 1");
       validationIndicatorCol = SharedParams.optionalString(p, "validationIndicatorCol", "boolean column, true for"
           + " validation rows; empty = a stratified validationFraction of the data");
-      predictionCol = SharedParams.column(p, "predictionCol", "prediction column");
-      probabilityCol = SharedParams.column(p, "probabilityCol", "class probability column (classifier)");
-      rawPredictionCol = SharedParams.column(p, "rawPredictionCol", "raw scores (logits) column (classifier)");
+      predictionCol = SharedParams.optionalString(p, "predictionCol", "prediction column (\"\" = none)");
+      probabilityCol = SharedParams.optionalString(p, "probabilityCol", "class probability column (classifier;"
+          + " \"\" = none)");
+      rawPredictionCol = SharedParams.optionalString(p, "rawPredictionCol", "raw scores (logits shifted to mean 0)"
+          + " column (classifier; \"\" = none)");
       hiddenLayers = new IntArrayParam(p, "hiddenLayers", "sizes of the hidden layers, e.g. [64, 64] (each >= 1;"
           + " empty = a linear model); unless set, a fit of at most " + SMALL_TABLE_ROWS + " rows uses [16] below"
           + " 256 rows, [32] below 512, else [64, 64]", (int[] v) -> Arrays.stream(v).allMatch(x -> x >= 1));

@@ -7,6 +7,7 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.encoders.ExpressionEncoder;
 
 /**
  * Fast row access for one-pass aggregations: Spark's internal rows skip the conversion to external {@code Row}
@@ -152,6 +153,61 @@ public final class Rows {
       }
     }
     return 0;
+  }
+
+  /**
+   * {@code df} with each partition's internal rows mapped by {@code fn} into rows of {@code schema}: for a batch
+   * DataFrame over its RDD of internal rows; for a streaming one through {@code Dataset.mapPartitions} with the
+   * rows encoded to and from Spark's internal format (a stateless operator, so any output mode and trigger).
+   */
+  public static Dataset<org.apache.spark.sql.Row> mapPartitions(Dataset<org.apache.spark.sql.Row> df,
+      org.apache.spark.api.java.function.FlatMapFunction<java.util.Iterator<InternalRow>, InternalRow> fn,
+      org.apache.spark.sql.types.StructType schema) {
+    if (!df.isStreaming()) {
+      return dataFrame(df.sparkSession(), internal(df).mapPartitions(fn), schema);
+    }
+    org.apache.spark.sql.types.StructType in = df.schema();
+    return df.mapPartitions((org.apache.spark.api.java.function.MapPartitionsFunction<org.apache.spark.sql.Row,
+        org.apache.spark.sql.Row>) rows -> {
+      ExpressionEncoder.Serializer<org.apache.spark.sql.Row> to = ExpressionEncoder.apply(in).createSerializer();
+      ExpressionEncoder<org.apache.spark.sql.Row> out = ExpressionEncoder.apply(schema);
+      ExpressionEncoder.Deserializer<org.apache.spark.sql.Row> from = out.resolveAndBind(
+          out.resolveAndBind$default$1(), out.resolveAndBind$default$2()).createDeserializer();
+      java.util.Iterator<InternalRow> scored = fn.call(new java.util.Iterator<InternalRow>() {
+        @Override
+        public boolean hasNext() {
+          return rows.hasNext();
+        }
+
+        @Override
+        public InternalRow next() {
+          return to.apply(rows.next());
+        }
+      });
+      return new java.util.Iterator<org.apache.spark.sql.Row>() {
+        @Override
+        public boolean hasNext() {
+          return scored.hasNext();
+        }
+
+        @Override
+        public org.apache.spark.sql.Row next() {
+          return from.apply(scored.next());
+        }
+      };
+    }, org.apache.spark.sql.Encoders.row(schema));
+  }
+
+  /**
+   * Copies a features vector into {@code dst[0..size)} as floats with the checks of
+   * {@link #copyVector(InternalRow, int, int, float[], int)}; returns null when done, else what is wrong.
+   */
+  public static String copyVector(Vector v, int size, float[] dst) {
+    if (v == null) {
+      return "a null vector";
+    }
+    return copyVector(new org.apache.spark.sql.catalyst.expressions.GenericInternalRow(new Object[] {
+        VECTOR.serialize(v)}), 0, size, dst, 0);
   }
 
   /** A DataFrame of {@code schema} over internal rows (the scoring output; rows need not be unsafe rows). */

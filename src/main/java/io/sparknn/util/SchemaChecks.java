@@ -38,6 +38,16 @@ public final class SchemaChecks {
         + task + ".");
   }
 
+  /**
+   * The error for a model made by its no-argument or {@code (String uid)} constructor (which exist for Spark
+   * Connect's stage registry) and then used: {@code who} names it.
+   */
+  public static IllegalStateException unfitted(String who) {
+    return new IllegalStateException(who + " holds nothing fitted: it was made by its no-argument or (String uid)"
+        + " constructor, which exist for Spark Connect's stage registry. Fit a model, or load a saved one with"
+        + " load(path).");
+  }
+
   /** Returns the field named {@code column}, or fails naming the param and the available columns. */
   public static StructField requireColumn(Params stage, String param, StructType schema, String column) {
     if (column == null || column.isEmpty()) {

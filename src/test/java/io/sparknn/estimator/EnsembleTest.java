@@ -67,13 +67,17 @@ class EnsembleTest extends SparkTestBase {
       Vector raw = rows.get(i).getAs("rawPrediction");
       double sum = 0;
       int best = 0;
+      double[] mean = new double[3];
       for (int c = 0; c < 3; c++) {
-        double mean = 0;
         for (int j = 0; j < 3; j++) {
-          mean += Loss.softmax(java.util.Arrays.copyOfRange(each[j], i * 3, i * 3 + 3))[c] / 3;
+          mean[c] += Loss.softmax(java.util.Arrays.copyOfRange(each[j], i * 3, i * 3 + 3))[c] / 3;
         }
-        assertEquals(mean, p.apply(c), 1e-6, "row " + i + " class " + c);
-        assertEquals(Math.log(mean), raw.apply(c), 1e-6, "rawPrediction = log of the averaged probability");
+      }
+      double logMean = (Math.log(mean[0]) + Math.log(mean[1]) + Math.log(mean[2])) / 3;
+      for (int c = 0; c < 3; c++) {
+        assertEquals(mean[c], p.apply(c), 1e-6, "row " + i + " class " + c);
+        assertEquals(Math.log(mean[c]) - logMean, raw.apply(c), 1e-6,
+            "rawPrediction = log of the averaged probability, centered");
         sum += p.apply(c);
         best = p.apply(c) > p.apply(best) ? c : best;
       }

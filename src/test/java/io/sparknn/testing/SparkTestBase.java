@@ -82,6 +82,10 @@ public abstract class SparkTestBase {
     assertNotNull(loaded);
     assertEquals(stage.uid(), loaded.uid());
     for (Param<?> p : stage.params()) {
+      assertEquals(stage.isDefined(p), loaded.isDefined(loaded.getParam(p.name())), "param " + p.name() + " defined");
+      if (!stage.isDefined(p)) {
+        continue;
+      }
       Object a = stage.getOrDefault(p);
       Object b = loaded.getOrDefault(loaded.getParam(p.name()));
       assertEquals(p.jsonEncode(cast(a)), loaded.getParam(p.name()).jsonEncode(cast(b)), "param " + p.name());
