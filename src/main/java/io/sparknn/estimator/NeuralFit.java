@@ -220,7 +220,7 @@ public final class NeuralFit<M extends NeuralModel<M>> {
         : est.getHiddenLayers(), small && !est.isSet(est.batchSize()) ? SMALL_TABLE_BATCH_SIZE : est.getBatchSize(),
         small && !est.isSet(est.l2()) ? NeuralParams.smallTableL2(rows) : est.getL2(), members(rows));
     if (small) {
-      LOG.info("{}: {} rows is a small table (at most {}): batchSize {}, hiddenLayers {}, l2 {}, {} network(est) —"
+      LOG.info("{}: {} rows is a small table (at most {}): batchSize {}, hiddenLayers {}, l2 {}, {} network(s) —"
           + " params you set are kept; set the others to pin them (e.g. so CrossValidator's folds and the final"
           + " refit train alike)", est.uid(), rows, SMALL_TABLE_ROWS, s.batchSize(), Arrays.toString(s.hidden()), s.l2(),
           s.members());
