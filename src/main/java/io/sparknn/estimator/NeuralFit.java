@@ -446,7 +446,9 @@ public final class NeuralFit<M extends NeuralModel<M>> {
   /** Number of classes (largest label + 1); labels must be class indices and at least two classes present. */
   private int numClasses(double[] stats, String where) {
     if (!Double.isNaN(stats[2])) {
-      throw new IllegalArgumentException(where + " has the label " + stats[2] + " but labels must be class"
+      double bad = stats[2];
+      throw new IllegalArgumentException(where + " has the " + (bad < 0 ? "negative label " + bad
+          : bad != Math.rint(bad) ? "label " + bad + ", not a whole number," : "label " + bad) + " but labels must be class"
           + " indices 0, 1, ..., k-1 with k <= " + MAX_CLASSES + " (the output layer and every row's target have"
           + " k entries). Index string labels with StringIndexer or CategoricalEncoder first.");
     }

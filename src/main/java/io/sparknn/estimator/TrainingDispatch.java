@@ -252,7 +252,7 @@ public final class TrainingDispatch {
     private final int maxEpochs;
     private final int tasksPerExecutor;
     private final NeuralEstimator<?, ?> stage;
-    private double[] scale = {0, 1};
+    private double[] scale = {0, 1, 1};
 
     Spark(JavaSparkContext sc, TrainingJob job, JavaRDD<TrainingRows> shares, int features, String fitId,
         String name, int maxEpochs, int tasksPerExecutor, NeuralEstimator<?, ?> stage) {

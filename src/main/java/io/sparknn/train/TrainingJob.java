@@ -214,13 +214,18 @@ public final class TrainingJob implements Serializable {
     return new double[] {a[0] + b[0], w, a[2] + delta * b[1] / w, a[3] + b[3] + delta * delta * a[1] * b[1] / w};
   }
 
-  /** {mean, standard deviation} of merged target statistics ({0, 1} for classification; std 1 if constant). */
+  /**
+   * {mean, standard deviation, mean row weight} of merged target statistics ({0, 1, w} for classification; std 1
+   * if constant). Workers divide their row weights by the mean weight, so weights scaled by any constant train
+   * the same (bit-identical) network: the float weight of each row is the same whatever the scale.
+   */
   public double[] scale(double[] stats) {
+    double meanWeight = stats[0] > 0 && stats[1] > 0 ? stats[1] / stats[0] : 1;
     if (classification()) {
-      return new double[] {0, 1};
+      return new double[] {0, 1, meanWeight};
     }
     double std = stats[1] > 0 ? Math.sqrt(stats[3] / stats[1]) : 0;
-    return new double[] {stats[2], std > 0 ? std : 1};
+    return new double[] {stats[2], std > 0 ? std : 1, meanWeight};
   }
 
   /**
@@ -234,7 +239,7 @@ public final class TrainingJob implements Serializable {
     private final double[] stats;
     private final Trainer.Examples train;
     private final Trainer.Examples val;
-    private double[] scaled = {0, 1};
+    private double[] scaled = {0, 1, 1};
     private Trainer trainer;
 
     private Worker(int index, List<TrainingRows> blocks) {
@@ -272,7 +277,7 @@ public final class TrainingJob implements Serializable {
     /** Runs a round from {@code state} with the fit's target {@code scale}, on {@code engine}. */
     public FitLoop.RoundResult run(Trainer.Pass pass, boolean evaluate, float[] state, double[] scale,
         Engine engine) {
-      if (!classification() && !java.util.Arrays.equals(scaled, scale)) {
+      if (!java.util.Arrays.equals(scaled, scale)) {
         rescale(train, scale);
         rescale(val, scale);
         scaled = scale.clone();
@@ -286,11 +291,22 @@ public final class TrainingJob implements Serializable {
       return trainer.round(train, val, mine, evaluate);
     }
 
-    /** Standardizes regression targets in place by {@code scale} = {mean, sd}, undoing the previous scale. */
+    /**
+     * Standardizes regression targets in place by {@code scale} = {mean, sd, mean weight} and divides the row
+     * weights by the mean weight, undoing the previous scale.
+     */
     private void rescale(Trainer.Examples ex, double[] scale) {
-      double[] y = ex.y();
-      for (int i = 0; i < y.length; i++) {
-        y[i] = (y[i] * scaled[1] + scaled[0] - scale[0]) / scale[1];
+      if (!classification()) {
+        double[] y = ex.y();
+        for (int i = 0; i < y.length; i++) {
+          y[i] = (y[i] * scaled[1] + scaled[0] - scale[0]) / scale[1];
+        }
+      }
+      if (scaled[2] != scale[2]) {
+        double[] w = ex.w();
+        for (int i = 0; i < w.length; i++) {
+          w[i] = w[i] * scaled[2] / scale[2];
+        }
       }
     }
   }

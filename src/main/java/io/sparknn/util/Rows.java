@@ -65,13 +65,15 @@ public final class Rows {
                     : "; every training row needs a vector of " + features + " values. Fix or drop those rows."));
           }
           if (r.isNullAt(1) || !Double.isFinite(r.getDouble(1))) {
-            throw new IllegalArgumentException(where[1] + " has a null or non-finite label; every training row"
-                + " needs one.");
+            throw new IllegalArgumentException(where[1] + " has " + (r.isNullAt(1) ? "a null label"
+                : Double.isNaN(r.getDouble(1)) ? "a NaN label" : "an infinite label (" + r.getDouble(1) + ")")
+                + "; every training row needs a finite label. Drop or fix those rows.");
           }
           double weight = r.isNullAt(2) ? Double.NaN : r.getDouble(2);
           if (!(weight >= 0) || Double.isInfinite(weight)) {
-            throw new IllegalArgumentException(where[2] + " has the weight " + weight + "; weights must be finite"
-                + " and >= 0.");
+            throw new IllegalArgumentException(where[2] + " has " + (r.isNullAt(2) ? "a null weight"
+                : Double.isNaN(weight) ? "a NaN weight" : weight < 0 ? "a negative weight (" + weight + ")"
+                : "an infinite weight") + "; weights must be finite and >= 0 (0 leaves a row out).");
           }
           y[n] = r.getDouble(1);
           w[n] = weight;

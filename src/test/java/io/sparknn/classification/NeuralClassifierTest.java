@@ -237,7 +237,7 @@ class NeuralClassifierTest extends SparkTestBase {
     assertTrue(range.contains("labelCol") && range.contains("2.5"), range);
     String nul = rootMessage(assertThrows(Exception.class,
         () -> small().fit(df.withColumn("label", when(col("id").equalTo(1), null).otherwise(col("label"))))));
-    assertTrue(nul.contains("null or non-finite label"), nul);
+    assertTrue(nul.contains("labelCol: column 'label' has a null label"), nul);
     String single = assertThrows(IllegalArgumentException.class,
         () -> small().fit(df.withColumn("label", lit(1.0)))).getMessage();
     assertTrue(single.contains("single class"), single);

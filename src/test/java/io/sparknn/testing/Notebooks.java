@@ -83,37 +83,44 @@ public final class Notebooks {
       PrintStream old = System.out;
       PrintStream capture = new PrintStream(buffer, true, StandardCharsets.UTF_8);
       System.setOut(capture);
-      boolean ok = true;
       try {
-        SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
-        String rest = cell;
-        while (ok && !rest.isBlank()) {
-          SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(rest);
-          String source = info.completeness().isComplete() ? info.source() : rest;
-          rest = info.completeness().isComplete() ? info.remaining() : "";
-          for (SnippetEvent e : shell.eval(source)) {
-            if (e.status() == Snippet.Status.REJECTED) {
-              ok = false;
-              capture.println("error: " + source.strip());
-              shell.diagnostics(e.snippet()).forEach(d -> capture.println("  " + d.getMessage(null)));
-            } else if (e.exception() != null) {
-              ok = false;
-              capture.println("exception: " + e.exception());
-              Throwable cause = e.exception().getCause();
-              while (cause != null) {
-                capture.println("  caused by: " + cause);
-                cause = cause.getCause();
-              }
-            } else if (e.value() != null && (e.snippet().kind() == Snippet.Kind.EXPRESSION
-                || e.snippet().subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND)) {
-              capture.println(e.value()); // an expression's value, as JShell shows it
-            }
-          }
-        }
+        // Scala code (Dataset.show) prints to scala.Console.out, which keeps the System.out of its first use:
+        // point it at this cell's capture too, or a later cell's show() output lands in an earlier cell's buffer
+        boolean ok = scala.Console.withOut(capture, () -> run(cell, capture));
+        return new Result(ok, buffer.toString(StandardCharsets.UTF_8));
       } finally {
         System.setOut(old);
       }
-      return new Result(ok, buffer.toString(StandardCharsets.UTF_8));
+    }
+
+    private boolean run(String cell, PrintStream capture) {
+      boolean ok = true;
+      SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
+      String rest = cell;
+      while (ok && !rest.isBlank()) {
+        SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(rest);
+        String source = info.completeness().isComplete() ? info.source() : rest;
+        rest = info.completeness().isComplete() ? info.remaining() : "";
+        for (SnippetEvent e : shell.eval(source)) {
+          if (e.status() == Snippet.Status.REJECTED) {
+            ok = false;
+            capture.println("error: " + source.strip());
+            shell.diagnostics(e.snippet()).forEach(d -> capture.println("  " + d.getMessage(null)));
+          } else if (e.exception() != null) {
+            ok = false;
+            capture.println("exception: " + e.exception());
+            Throwable cause = e.exception().getCause();
+            while (cause != null) {
+              capture.println("  caused by: " + cause);
+              cause = cause.getCause();
+            }
+          } else if (e.value() != null && (e.snippet().kind() == Snippet.Kind.EXPRESSION
+              || e.snippet().subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND)) {
+            capture.println(e.value()); // an expression's value, as JShell shows it
+          }
+        }
+      }
+      return ok;
     }
 
     @Override
