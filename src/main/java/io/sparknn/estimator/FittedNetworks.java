@@ -22,9 +22,6 @@ import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
-import org.apache.spark.sql.catalyst.expressions.JoinedRow;
-import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -327,7 +324,7 @@ public final class FittedNetworks {
       /** The row's index in the feature matrix, -1 for an invalid row kept by handleInvalid=keep. */
       private final int[] slot;
       private final InternalRow[][] kept;
-      private final JoinedRow[][] joined;
+      private final Rows.Joined[][] joined;
       private final double[] nan;
       private int set;
       private int size;
@@ -341,7 +338,7 @@ public final class FittedNetworks {
         x = new float[rows * d];
         slot = new int[rows];
         kept = new InternalRow[2][rows];
-        joined = new JoinedRow[2][rows];
+        joined = new Rows.Joined[2][rows];
         nan = new double[arch.outputs()];
         java.util.Arrays.fill(nan, Double.NaN);
       }
@@ -369,7 +366,7 @@ public final class FittedNetworks {
           } else {
             continue;
           }
-          keep[size] = copy(r, keep[size]);
+          keep[size] = Rows.copy(r, keep[size]);
           size++;
         }
         o = null;
@@ -386,18 +383,9 @@ public final class FittedNetworks {
       InternalRow out(int i) {
         int k = arch.outputs();
         double[] row = slot[i] < 0 ? nan : java.util.Arrays.copyOfRange(o, slot[i] * k, (slot[i] + 1) * k);
-        JoinedRow j = joined[set][i] == null ? (joined[set][i] = new JoinedRow()) : joined[set][i];
-        return j.apply(kept[set][i], new GenericInternalRow(Outputs.of(row, layout)));
+        Rows.Joined j = joined[set][i] == null ? (joined[set][i] = new Rows.Joined()) : joined[set][i];
+        return j.of(kept[set][i], Outputs.of(row, layout));
       }
-    }
-
-    /** A copy of r, into {@code reuse}'s buffer when both are unsafe rows (no allocation once it is large enough). */
-    private static InternalRow copy(InternalRow r, InternalRow reuse) {
-      if (r instanceof UnsafeRow u && reuse instanceof UnsafeRow mine) {
-        mine.copyFrom(u);
-        return mine;
-      }
-      return r.copy();
     }
   }
 

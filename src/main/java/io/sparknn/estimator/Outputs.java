@@ -2,9 +2,6 @@ package io.sparknn.estimator;
 
 import io.sparknn.nn.Loss;
 import java.io.Serializable;
-import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
-import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 
 /**
  * The output column values of one scored row in Spark's internal format, laid out like Spark's classifiers and
@@ -41,11 +38,11 @@ final class Outputs {
     Object[] values = new Object[l.columns()];
     int c = 0;
     if (l.raw()) {
-      values[c++] = dense(nan ? out : centered(out));
+      values[c++] = io.sparknn.util.Rows.denseVector(nan ? out : centered(out));
     }
     double[] p = nan || !l.probability() && l.thresholds() == null ? null : Loss.softmax(out);
     if (l.probability()) {
-      values[c++] = dense(nan ? out : p);
+      values[c++] = io.sparknn.util.Rows.denseVector(nan ? out : p);
     }
     if (l.prediction()) {
       values[c] = nan ? Double.NaN : l.thresholds() == null ? (double) Loss.argmax(out) : prediction(p,
@@ -79,17 +76,5 @@ final class Outputs {
       }
     }
     return best;
-  }
-
-  /**
-   * A dense vector as the internal struct of VectorUDT: {type, size, indices, values}. The values are set one by
-   * one: {@code UnsafeArrayData.fromPrimitiveArray}'s bulk copy costs more than the few values of an output row.
-   */
-  private static InternalRow dense(double[] values) {
-    UnsafeArrayData a = UnsafeArrayData.createFreshArray(values.length, Double.BYTES);
-    for (int i = 0; i < values.length; i++) {
-      a.setDouble(i, values[i]);
-    }
-    return new GenericInternalRow(new Object[] {(byte) 1, null, null, a});
   }
 }

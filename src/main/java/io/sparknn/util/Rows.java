@@ -11,8 +11,11 @@ import org.apache.spark.sql.catalyst.encoders.ExpressionEncoder;
 
 /**
  * Fast row access for one-pass aggregations: Spark's internal rows skip the conversion to external {@code Row}
- * objects (boxing every value), which dominated the cost of fitting on cached data. The only place that touches
- * Spark's internal row format.
+ * objects (boxing every value), which dominated the cost of fitting on cached data. The adapter to Spark's
+ * internals: the row encoder, internal DataFrames, and the Catalyst row classes that build rows
+ * ({@code GenericInternalRow}, {@code JoinedRow}, {@code UnsafeRow}, {@code UnsafeArrayData}). Elsewhere the code
+ * reads rows only through {@link InternalRow} and {@code ArrayData}, the row types of Spark's public DataSource V2
+ * connector API.
  */
 public final class Rows {
   private Rows() {}
@@ -221,5 +224,39 @@ public final class Rows {
   /** The vector in column {@code i} of an internal row, or null. */
   public static Vector vector(InternalRow r, int i) {
     return r.isNullAt(i) ? null : VECTOR.deserialize(r.getStruct(i, 4));
+  }
+
+  /**
+   * A dense vector as the internal struct of VectorUDT: {type, size, indices, values}. The values are set one by
+   * one: {@code UnsafeArrayData.fromPrimitiveArray}'s bulk copy costs more than the few values of an output row.
+   */
+  public static InternalRow denseVector(double[] values) {
+    org.apache.spark.sql.catalyst.expressions.UnsafeArrayData a =
+        org.apache.spark.sql.catalyst.expressions.UnsafeArrayData.createFreshArray(values.length, Double.BYTES);
+    for (int i = 0; i < values.length; i++) {
+      a.setDouble(i, values[i]);
+    }
+    return new org.apache.spark.sql.catalyst.expressions.GenericInternalRow(new Object[] {(byte) 1, null, null, a});
+  }
+
+  /** A copy of r, into {@code reuse}'s buffer when both are unsafe rows (no allocation once it is large enough). */
+  public static InternalRow copy(InternalRow r, InternalRow reuse) {
+    if (r instanceof org.apache.spark.sql.catalyst.expressions.UnsafeRow u
+        && reuse instanceof org.apache.spark.sql.catalyst.expressions.UnsafeRow mine) {
+      mine.copyFrom(u);
+      return mine;
+    }
+    return r.copy();
+  }
+
+  /** A reusable view of an input row followed by output values, without copying either. */
+  public static final class Joined {
+    private final org.apache.spark.sql.catalyst.expressions.JoinedRow row =
+        new org.apache.spark.sql.catalyst.expressions.JoinedRow();
+
+    /** This view over {@code left}'s columns then {@code values} (internal values, e.g. {@link #denseVector}). */
+    public InternalRow of(InternalRow left, Object[] values) {
+      return row.apply(left, new org.apache.spark.sql.catalyst.expressions.GenericInternalRow(values));
+    }
   }
 }
