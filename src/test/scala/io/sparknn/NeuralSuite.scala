@@ -35,7 +35,7 @@ class NeuralSuite extends SparkSuite {
     val scored = model.transform(test)
     assert(scored.count() == test.count())
     val auc = new MetricsEvaluator().setMetricName("auc").evaluate(scored)
-    assert(auc > 0.55 && auc < 1.0, s"AUC $auc")
+    assert(auc > 0.6 && auc < 1.0, s"held-out AUC $auc (chance: 0.5; measured 0.695)")
     val dir = java.nio.file.Files.createTempDirectory("sparknn-scala").resolve("nn").toString
     model.write.overwrite().save(dir)
     val again = PipelineModel.load(dir).transform(test).select("probability").collect().map(_.get(0).toString)

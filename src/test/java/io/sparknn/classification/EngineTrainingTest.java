@@ -131,6 +131,10 @@ class EngineTrainingTest extends SparkTestBase {
     double rmse = new MetricsEvaluator().setMetricName("rmse").evaluate(m.transform(churn[1]));
     double jvmRmse = new MetricsEvaluator().setMetricName("rmse").evaluate(m.setEngine("jvm").transform(churn[1]));
     assertEquals(rmse, jvmRmse, 1e-5, "one model, two scoring engines");
-    assertTrue(rmse < 0.41, "a churn-probability regression beats the constant (std 0.44): " + rmse);
+    double mean = train.selectExpr("avg(label)").first().getDouble(0);
+    double constant = Math.sqrt(churn[1].selectExpr("avg((label - " + mean + ") * (label - " + mean + "))").first()
+        .getDouble(0));
+    // the named baseline: the training mean on every held-out row (measured: 0.374 against 0.44)
+    assertTrue(rmse < 0.92 * constant, "held-out RMSE " + rmse + " against the constant predictor's " + constant);
   }
 }

@@ -57,10 +57,12 @@ class NeuralRegressorTest extends SparkTestBase {
   @Test
   void robustLossesTrainAndWrongLossKindFails() {
     Dataset<Row> df = curve(600, 3);
+    Dataset<Row> heldOut = curve(1000, 4);
     for (String loss : new String[] {"mae", "huber(0.5)"}) {
       double r2 = new MetricsEvaluator().setMetricName("r2")
-          .evaluate(small().setParam("loss", loss).fit(df).transform(df));
-      assertTrue(r2 > 0.8, loss + " R² " + r2);
+          .evaluate(small().setParam("loss", loss).fit(df).transform(heldOut));
+      // R² 0 is the constant (mean) predictor
+      assertTrue(r2 > 0.9, loss + ": R² " + r2 + " on 1,000 held-out rows");
     }
     String msg = assertThrows(IllegalArgumentException.class,
         () -> small().setParam("loss", "crossEntropy").fit(df)).getMessage();
