@@ -42,7 +42,7 @@ trait ConformanceFixtures extends Assertions {
     })
   }
 
-  /** A three-table mix for the feature stages: label, a numeric column, a string category. */
+  /** 90 rows for the feature stages: a 0/1 label, a numeric column x, a string category colour (a, b, c). */
   protected def mixed: DataFrame = session.createDataFrame((0 until 90).map { i =>
     ((i % 2).toDouble, (i % 9).toDouble * 1.5, Seq("a", "b", "c")(i % 3))
   }).toDF("label", "x", "colour")

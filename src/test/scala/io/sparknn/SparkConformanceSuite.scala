@@ -154,18 +154,20 @@ class SparkConformanceSuite extends SparkSuite with DefaultReadWriteTest with Co
   }
 
   // ---------------------------------------------------------------------------------------------------------------
-  // MLTestingUtils weight checks. Scaled weights: bit-identical models (weights are normalised per batch). The
+  // MLTestingUtils weight checks. Scaled weights: bit-identical models (row weights are divided by their mean). The
   // oversampling and outlier checks change the rows an SGD epoch visits, so the models cannot be identical: the
   // tolerance is agreement of the predictions on the training rows (fixed seeds; measured values in the note).
 
   private def agreement[M <: org.apache.spark.ml.PredictionModel[_, M]](data: DataFrame, fraction: Double,
       close: (Double, Double) => Boolean = _ == _)(a: M, b: M): Unit = {
-    def hits(m: M) = m.transform(data).select("label", m.getPredictionCol).collect()
-      .count(r => close(r.getDouble(0), r.getDouble(1))).toDouble / data.count()
-    val same = a.transform(data).select(a.getPredictionCol).collect().zip(b.transform(data)
-      .select(b.getPredictionCol).collect()).count(p => close(p._1.getDouble(0), p._2.getDouble(0))).toDouble
-    info(f"predictions that agree: ${same / data.count()}%.4f (label agreement ${hits(a)}%.4f, ${hits(b)}%.4f)")
-    withClue(s"label agreement of the two models: ${hits(a)}, ${hits(b)}: ") {
+    def scored(m: M) = m.transform(data).select("label", m.getPredictionCol).collect()
+      .map(r => (r.getDouble(0), r.getDouble(1)))
+    val (x, y) = (scored(a), scored(b))
+    def share(n: Int) = n.toDouble / x.length
+    val (hitsA, hitsB) = (share(x.count(p => close(p._1, p._2))), share(y.count(p => close(p._1, p._2))))
+    val same = share(x.zip(y).count(p => close(p._1._2, p._2._2)))
+    info(f"predictions that agree: $same%.4f (label agreement $hitsA%.4f, $hitsB%.4f)")
+    withClue(s"label agreement of the two models: $hitsA, $hitsB: ") {
       MLTestingUtils.modelPredictionEquals(data, (x: Double, y: Double) => close(x, y), fraction)(a, b)
     }
   }
