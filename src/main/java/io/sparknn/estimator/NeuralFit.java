@@ -119,7 +119,8 @@ public final class NeuralFit<M extends NeuralModel<M>> {
             + " by a power of ten, or train on its log) and scale the predictions back.");
       }
       checkCategories(stats, nominal, where);
-      Sizing size = sizing((long) stats[3]);
+      Sizing size = sizing((long) stats[3],
+          !TrainingDispatch.checkpointDir(est, dataset.sparkSession().sparkContext()).isEmpty());
       String body = body(d, nominal[0], where, sequences, size.hidden());
       int[] dims = embeddingDims(nominal[0], nominal[1], body);
       checkEmbeddingSize(nominal, dims, where);
@@ -209,13 +210,13 @@ public final class NeuralFit<M extends NeuralModel<M>> {
   /**
    * The values a fit of {@code rows} rows trains with: on a small table ({@link #SMALL_TABLE_ROWS} rows or fewer),
    * {@code hiddenLayers}, {@code batchSize} and {@code l2} take their small-table values unless set, and
-   * {@code ensembleFolds} = auto bags; on a larger one, the params' values.
+   * {@code ensembleFolds} = auto bags (unless the fit writes checkpoints); on a larger one, the params' values.
    */
-  private Sizing sizing(long rows) {
+  private Sizing sizing(long rows, boolean checkpointing) {
     boolean small = rows <= SMALL_TABLE_ROWS;
     Sizing s = new Sizing(small && !est.isSet(est.hiddenLayers()) ? NeuralParams.smallTableHiddenLayers(rows)
         : est.getHiddenLayers(), small && !est.isSet(est.batchSize()) ? SMALL_TABLE_BATCH_SIZE : est.getBatchSize(),
-        small && !est.isSet(est.l2()) ? NeuralParams.smallTableL2(rows) : est.getL2(), members(rows));
+        small && !est.isSet(est.l2()) ? NeuralParams.smallTableL2(rows) : est.getL2(), members(rows, checkpointing));
     if (small) {
       LOG.info("{}: {} rows is a small table (at most {}): batchSize {}, hiddenLayers {}, l2 {}, {} network(s) —"
           + " params you set are kept; set the others to pin them (e.g. so CrossValidator's folds and the final"
@@ -230,17 +231,17 @@ public final class NeuralFit<M extends NeuralModel<M>> {
 
   /**
    * The number of networks to train ({@code ensembleFolds} resolved): auto = {@link #SMALL_TABLE_ENSEMBLE} on at
-   * most {@link #SMALL_TABLE_ROWS} rows (and at least two per fold) without a validation column,
-   * {@code checkpointDir} or {@code resumeFrom}, else 1. An explicit ensemble needs a validation fold per member
-   * and is not checkpointed.
+   * most {@link #SMALL_TABLE_ROWS} rows (and at least two per fold) without a validation column, checkpoints
+   * ({@code checkpointDir} or the SparkContext's checkpoint directory: {@code checkpointing}) or
+   * {@code resumeFrom}, else 1. An explicit ensemble needs a validation fold per member and is not checkpointed.
    */
-  private int members(long rows) {
+  private int members(long rows, boolean checkpointing) {
     int k = est.getEnsembleFolds();
     boolean indicator = !est.getValidationIndicatorCol().isEmpty();
     boolean resume = !est.getResumeFrom().isEmpty() || !est.getCheckpointDir().isEmpty();
     if (k == 0) {
       return rows <= SMALL_TABLE_ROWS && rows >= 2L * SMALL_TABLE_ENSEMBLE && !indicator && !resume
-          ? SMALL_TABLE_ENSEMBLE : 1;
+          && !checkpointing ? SMALL_TABLE_ENSEMBLE : 1;
     }
     String where = SchemaChecks.where(est, "ensembleFolds") + " = " + k;
     if (k > 1 && indicator) {
@@ -395,7 +396,7 @@ public final class NeuralFit<M extends NeuralModel<M>> {
         Double.isNaN(a[2]) ? b[2] : a[2], a[3] + b[3], a[4] >= 0 ? a[4] : b[4], a[4] >= 0 ? a[5] : b[5],
         a[6] + b[6], a[7] + b[7], Math.max(a[8], b[8])}).orElse(new double[9]); // no block: no rows
     if (stats[3] == 0) {
-      throw SchemaChecks.emptyInput(est, "labelCol", "fit");
+      throw SchemaChecks.emptyInput(est, "labelCol", "fit", est.getLabelCol());
     }
     long rows = (long) stats[3];
     if (stats[6] == rows) {

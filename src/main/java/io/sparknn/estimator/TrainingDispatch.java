@@ -149,10 +149,19 @@ public final class TrainingDispatch {
     }
   }
 
-  private Checkpoints checkpoints(SparkContext sc) {
+  /**
+   * Where a fit of {@code stage} writes checkpoints: its {@code checkpointDir}, else the SparkContext's checkpoint
+   * directory; empty when it writes none (neither is set, or {@code checkpointInterval} = -1).
+   */
+  static String checkpointDir(NeuralEstimator<?, ?> stage, SparkContext sc) {
     String dir = stage.getCheckpointDir().isEmpty() && sc.getCheckpointDir().isDefined()
         ? sc.getCheckpointDir().get() : stage.getCheckpointDir();
-    if (dir.isEmpty() || stage.getCheckpointInterval() < 0 || job.holdOut().folds() > 1) {
+    return stage.getCheckpointInterval() < 0 ? "" : dir;
+  }
+
+  private Checkpoints checkpoints(SparkContext sc) {
+    String dir = checkpointDir(stage, sc);
+    if (dir.isEmpty() || job.holdOut().folds() > 1) {
       return null; // an ensemble's members are small fits and are not checkpointed (ensembleFolds)
     }
     Path path = new Path(new Path(dir), stage.uid() + "-" + fitId.substring(0, 8));

@@ -337,7 +337,7 @@ public final class MetricsEvaluator extends Evaluator implements HasLabelCol, De
 
   private void requireRows(double rows) {
     if (rows == 0) {
-      throw SchemaChecks.emptyInput(this, "labelCol", "evaluate");
+      throw SchemaChecks.emptyInput(this, "labelCol", "evaluate", getLabelCol());
     }
   }
 

@@ -146,7 +146,7 @@ public final class CategoricalEncoder extends Estimator<CategoricalEncoderModel>
     CategoryCounts counts = Rows.internal(dataset.select(cols)).aggregate(new CategoryCounts(),
         CategoryCounts::add, CategoryCounts::merge);
     if (counts.counts.isEmpty()) {
-      throw SchemaChecks.emptyInput(this, "inputCols", "fit");
+      throw SchemaChecks.emptyInput(this, "inputCols", "fit", in);
     }
     // fold ids in order; column -> value -> fold -> (n, s)
     TreeMap<Integer, Integer> foldIds = new TreeMap<>();

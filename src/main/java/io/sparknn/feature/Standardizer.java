@@ -103,7 +103,7 @@ public final class Standardizer extends Estimator<StandardizerModel>
     }
     int slots = st.n.length;
     if (slots == 0 || st.n[0] + st.bad[0] + st.nullRows == 0) {
-      throw new IllegalArgumentException(SchemaChecks.where(this, "inputCols")
+      throw new IllegalArgumentException(SchemaChecks.where(this, "inputCols") + ": " + SchemaChecks.columns(in)
           + ": the input DataFrame is empty" + (slots == 0 && st.nullRows > 0 ? " of non-null vectors" : "")
           + "; there is nothing to fit.");
     }

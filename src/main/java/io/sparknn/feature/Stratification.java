@@ -43,7 +43,7 @@ final class Stratification {
   static Classes countClasses(Params stage, Dataset<Row> df, String labelCol) {
     List<Row> rows = df.groupBy(col(labelCol)).count().orderBy(col(labelCol)).collectAsList();
     if (rows.isEmpty()) {
-      throw SchemaChecks.emptyInput(stage, "labelCol", "stratify");
+      throw SchemaChecks.emptyInput(stage, "labelCol", "stratify", labelCol);
     }
     List<Object> labels = new ArrayList<>();
     long[] counts = new long[rows.size()];

@@ -763,7 +763,8 @@ public interface NeuralParams extends HasLabelCol, HasSeed, HasHandleInvalid,
           + " networks, network j early-stopped on fold j of a stratified k-fold split of the training rows and"
           + " trained on the other folds, and the model averages their predictions; 1 = one network with the"
           + " validationFraction hold-out; 0 = auto: " + SMALL_TABLE_ENSEMBLE + " when the fit has 10 to "
-          + SMALL_TABLE_ROWS + " rows and no validationIndicatorCol, checkpointDir or resumeFrom, else 1. Members"
+          + SMALL_TABLE_ROWS + " rows and no validationIndicatorCol, checkpoints (checkpointDir or the SparkContext's"
+          + " checkpoint directory) or resumeFrom, else 1. Members"
           + " train at once as free task slots allow and are not checkpointed", 0);
       checkpointDir = SharedParams.optionalString(p, "checkpointDir", "Hadoop directory for training checkpoints"
           + " (weights, optimizer moments, epoch, history); empty = the SparkContext's checkpoint directory when"

@@ -32,10 +32,22 @@ public final class SchemaChecks {
     return stage.getClass().getSimpleName() + "(" + stage.uid() + ") " + param;
   }
 
-  /** The error for an empty input: "... {param}: the input DataFrame is empty; there is nothing to {task}." */
-  public static IllegalArgumentException emptyInput(Params stage, String param, String task) {
-    return new IllegalArgumentException(where(stage, param) + ": the input DataFrame is empty; there is nothing to "
-        + task + ".");
+  /**
+   * The error for an empty input: "... {param}: column 'c' (or columns 'a', 'b'): the input DataFrame is empty;
+   * there is nothing to {task}." {@code columns} are the columns {@code param} names.
+   */
+  public static IllegalArgumentException emptyInput(Params stage, String param, String task, String... columns) {
+    return new IllegalArgumentException(where(stage, param) + ": " + columns(columns)
+        + ": the input DataFrame is empty; there is nothing to " + task + ".");
+  }
+
+  /** "column 'c'" or "columns 'a', 'b'": how messages name the columns of a param. */
+  public static String columns(String... names) {
+    StringBuilder b = new StringBuilder(names.length == 1 ? "column " : "columns ");
+    for (int i = 0; i < names.length; i++) {
+      b.append(i == 0 ? "'" : ", '").append(names[i]).append('\'');
+    }
+    return b.toString();
   }
 
   /**

@@ -41,8 +41,8 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * The bad-input matrix of issue 14: every stage × every kind of bad or extreme input, each cell asserting its
- * outcome category — a clear error (the message names the stage and its uid, the param, the column and what was
- * found) or the documented policy with exact row counts. One dynamic test per cell, named "stage × kind"; the
+ * outcome category — a clear error (the message names the stage and its uid with the param, the column and what
+ * was found; a damaged saved model, which has no stage yet, its class, the file and what was expected) or the documented policy with exact row counts. One dynamic test per cell, named "stage × kind"; the
  * README's "What happens with bad input" table summarises the rules, this class is the list of cases.
  */
 class BadInputMatrixTest extends SparkTestBase {
@@ -137,11 +137,16 @@ class BadInputMatrixTest extends SparkTestBase {
 
   private final List<Cell> cells = new ArrayList<>();
 
-  /** A cell whose outcome is an error whose message holds every fragment. */
-  private void error(String stage, String kind, Runnable action, String... fragments) {
-    cells.add(new Cell(stage, kind, () -> {
+  /**
+   * A cell whose outcome is an error naming what the README promises: {@code stage}'s class and uid with the
+   * param ("Class(uid) param"), the column ('column') and what was found ({@code found}: the value, type or
+   * condition).
+   */
+  private void error(String cell, String kind, Supplier<? extends Params> stage, String param, String column,
+      String found, Runnable action) {
+    cells.add(new Cell(cell, kind, () -> {
       String m = rootMessage(assertThrows(Exception.class, action::run));
-      for (String f : fragments) {
+      for (String f : new String[] {where(stage.get(), param), "'" + column + "'", found}) {
         assertTrue(m.contains(f), "the message should contain '" + f + "': " + m);
       }
       outcomes.merge("error", 1, Integer::sum);
@@ -184,22 +189,27 @@ class BadInputMatrixTest extends SparkTestBase {
     for (String name : new String[] {"StratifiedSplitter", "StratifiedKFold"}) {
       Supplier<Params> stage = () -> name.equals("StratifiedSplitter") ? new StratifiedSplitter()
           : new StratifiedKFold();
+      Params one = stage.get(); // the stage of the error cells, whose uid the messages name
       java.util.function.Function<Dataset<Row>, Dataset<Row>> run = df -> {
         Params s = stage.get();
         return s instanceof StratifiedSplitter sp ? sp.transform(df) : ((StratifiedKFold) s).transform(df);
       };
-      error(name, "null label", () -> run.apply(with(3, row(3, null, "a", 1.0, 1.0, false))).count(),
-          "labelCol", "'label'", "null");
-      error(name, "NaN label", () -> run.apply(with(3, row(3, Double.NaN, "a", 1.0, 1.0, false))).count(),
-          "labelCol", "'label'", "NaN");
+      java.util.function.Function<Dataset<Row>, Dataset<Row>> runOne = df -> one instanceof StratifiedSplitter sp
+          ? sp.transform(df) : ((StratifiedKFold) one).transform(df);
+      Supplier<Params> s = () -> one;
+      error(name, "null label", s, "labelCol", "label", "1 null labels",
+          () -> runOne.apply(with(3, row(3, null, "a", 1.0, 1.0, false))).count());
+      error(name, "NaN label", s, "labelCol", "label", "1 NaN labels",
+          () -> runOne.apply(with(3, row(3, Double.NaN, "a", 1.0, 1.0, false))).count());
       rows(name, "labels near the double limits (±1e308 as classes)",
           () -> run.apply(with(3, row(3, 1e308, "a", 1.0, 1.0, false))
               .union(with(4, row(4, -1e308, "a", 1.0, 1.0, false)))).where(col("id").geq(0)), 120);
       rows(name, "empty input (an empty frame with the output column, as MLlib's transformers)",
           () -> run.apply(empty()), 0);
-      error(name, "wrong type (vector label)", () -> run.apply(table(clean()).withColumn("label",
-          col("features"))), "labelCol", "'label'", "vector");
-      error(name, "missing column", () -> run.apply(table(clean()).drop("label")), "labelCol", "'label'");
+      error(name, "wrong type (vector label)", s, "labelCol", "label", "type vector",
+          () -> runOne.apply(table(clean()).withColumn("label", col("features"))));
+      error(name, "missing column", s, "labelCol", "label", "does not exist",
+          () -> runOne.apply(table(clean()).drop("label")));
       policy(name, "huge cardinality (every row its own class)", () -> {
         Dataset<Row> out = run.apply(table(clean()).withColumn("label", col("id").cast("double")));
         assertEquals(60, out.count());
@@ -211,12 +221,14 @@ class BadInputMatrixTest extends SparkTestBase {
   private void standardizers() {
     String fit = "Standardizer fit";
     Standardizer z = new Standardizer().setInputCols("x").setOutputCols("z");
-    error(fit, "null value (handleInvalid error)", () -> z.fit(with(3, row(3, 0.0, "a", null, 1.0, false))),
-        where(z, "handleInvalid"), "'x'");
-    error(fit, "NaN value (handleInvalid error)", () -> z.fit(with(3, row(3, 0.0, "a", Double.NaN, 1.0,
-        false))), where(z, "handleInvalid"), "'x'");
-    error(fit, "+∞ value (handleInvalid error)", () -> z.fit(with(3, row(3, 0.0, "a",
-        Double.POSITIVE_INFINITY, 1.0, false))), where(z, "handleInvalid"), "'x'");
+    Supplier<Params> zs = () -> z;
+    String invalid = "1 null, NaN or infinite values and handleInvalid=error";
+    error(fit, "null value (handleInvalid error)", zs, "handleInvalid", "x", invalid,
+        () -> z.fit(with(3, row(3, 0.0, "a", null, 1.0, false))));
+    error(fit, "NaN value (handleInvalid error)", zs, "handleInvalid", "x", invalid,
+        () -> z.fit(with(3, row(3, 0.0, "a", Double.NaN, 1.0, false))));
+    error(fit, "+∞ value (handleInvalid error)", zs, "handleInvalid", "x", invalid,
+        () -> z.fit(with(3, row(3, 0.0, "a", Double.POSITIVE_INFINITY, 1.0, false))));
     policy(fit, "null value (handleInvalid skip): statistics of the other 59 rows", () -> assertEquals(59,
         new Standardizer().setInputCols("x").setOutputCols("z").setHandleInvalid("skip")
             .fit(with(3, row(3, 0.0, "a", null, 1.0, false))).count()[0]));
@@ -227,16 +239,17 @@ class BadInputMatrixTest extends SparkTestBase {
       assertTrue(Double.isFinite(m.mean()[0]) && Double.isFinite(m.std()[0]) && m.std()[0] > 1e306,
           "mean " + m.mean()[0] + ", std " + m.std()[0]);
     });
-    error(fit, "empty input", () -> z.fit(empty()), where(z, "inputCols"), "empty");
-    error(fit, "empty after a step (every value invalid, handleInvalid skip)", () -> new Standardizer()
-        .setInputCols("x").setOutputCols("z").setHandleInvalid("skip").fit(everywhere("x", null)
-            .withColumn("x", col("x").cast("double"))), "'x'");
-    error(fit, "wrong type (string column)", () -> z.fit(table(clean()).withColumn("x", col("cat"))),
-        where(z, "inputCols"), "'x'", "string");
-    error(fit, "missing column", () -> z.fit(table(clean()).drop("x")), where(z, "inputCols"), "'x'");
-    error(fit, "vectors of different sizes", () -> new Standardizer().setInputCols("features")
-        .setOutputCols("z").fit(with(3, RowFactory.create(3, 0.0, "a", 1.0, 1.0, false,
-            Vectors.dense(1, 2, 3)))), "'features'");
+    error(fit, "empty input", zs, "inputCols", "x", "the input DataFrame is empty", () -> z.fit(empty()));
+    Standardizer skip = new Standardizer().setInputCols("x").setOutputCols("z").setHandleInvalid("skip");
+    error(fit, "empty after a step (every value invalid, handleInvalid skip)", () -> skip, "inputCols", "x",
+        "no valid value (all 60 rows are null, NaN or infinite)",
+        () -> skip.fit(everywhere("x", null).withColumn("x", col("x").cast("double"))));
+    error(fit, "wrong type (string column)", zs, "inputCols", "x", "type string",
+        () -> z.fit(table(clean()).withColumn("x", col("cat"))));
+    error(fit, "missing column", zs, "inputCols", "x", "does not exist", () -> z.fit(table(clean()).drop("x")));
+    Standardizer vz = new Standardizer().setInputCols("features").setOutputCols("z");
+    error(fit, "vectors of different sizes", () -> vz, "inputCols", "features", "different sizes (2 and 3)",
+        () -> vz.fit(with(3, RowFactory.create(3, 0.0, "a", 1.0, 1.0, false, Vectors.dense(1, 2, 3)))));
     policy(fit, "sparse and dense vectors: the same statistics", () -> {
       StandardizerModel dense = new Standardizer().setInputCols("features").setOutputCols("z")
           .fit(table(clean()));
@@ -248,8 +261,9 @@ class BadInputMatrixTest extends SparkTestBase {
     });
 
     String tr = "StandardizerModel transform";
-    error(tr, "null value (handleInvalid error)", () -> standardizer().transform(with(3, row(3, 0.0, "a", null,
-        1.0, false))).count(), "handleInvalid", "'x'");
+    error(tr, "null value (handleInvalid error)", this::standardizer, "handleInvalid", "x",
+        "a null, NaN or infinite value and handleInvalid=error",
+        () -> standardizer().transform(with(3, row(3, 0.0, "a", null, 1.0, false))).count());
     rows(tr, "null value (handleInvalid skip)", () -> standardizer().copy(new org.apache.spark.ml.param
         .ParamMap()).setHandleInvalid("skip").transform(with(3, row(3, 0.0, "a", null, 1.0, false))), 59);
     policy(tr, "NaN value (handleInvalid keep): the fitted mean, z = 0", () -> {
@@ -259,38 +273,40 @@ class BadInputMatrixTest extends SparkTestBase {
           .select("z").collectAsList();
       assertEquals(0.0, out.get(0).getDouble(0), 0.0);
     });
-    error(tr, "wrong type (string column)", () -> standardizer().transform(table(clean())
-        .withColumn("x", col("cat"))), "inputCols", "'x'", "string");
+    error(tr, "wrong type (string column)", this::standardizer, "inputCols", "x", "type string",
+        () -> standardizer().transform(table(clean()).withColumn("x", col("cat"))));
     rows(tr, "empty input", () -> standardizer().transform(empty()), 0);
   }
 
   private void encoders() {
     String fit = "CategoricalEncoder fit";
     CategoricalEncoder e = new CategoricalEncoder().setInputCols("cat").setOutputCols("e");
-    error(fit, "null value (handleInvalid error)", () -> e.fit(with(3, row(3, 0.0, null, 1.0, 1.0, false))),
-        "handleInvalid", "'cat'", "null");
-    error(fit, "empty input", () -> e.fit(empty()), where(e, "inputCols"), "empty");
-    error(fit, "wrong type (vector column)", () -> e.fit(table(clean()).withColumn("cat", col("features"))),
-        where(e, "inputCols"), "'cat'", "vector");
+    Supplier<Params> es = () -> e;
+    error(fit, "null value (handleInvalid error)", es, "handleInvalid", "cat", "1 null values",
+        () -> e.fit(with(3, row(3, 0.0, null, 1.0, 1.0, false))));
+    error(fit, "empty input", es, "inputCols", "cat", "the input DataFrame is empty", () -> e.fit(empty()));
+    error(fit, "wrong type (vector column)", es, "inputCols", "cat", "type vector",
+        () -> e.fit(table(clean()).withColumn("cat", col("features"))));
     policy(fit, "double codes (StringIndexer's output): one category per code", () -> assertEquals(
         List.of("0.0", "1.0", "2.0", "__unknown__"), List.of(e.fit(table(clean()).withColumn("cat", col("label")))
             .buckets(0))));
-    error(fit, "NaN code (handleInvalid error)", () -> e.fit(table(clean()).withColumn("cat", org.apache.spark
-        .sql.functions.when(col("id").equalTo(3), lit(Double.NaN)).otherwise(col("label")))), "handleInvalid",
-        "'cat'", "1 null (or NaN) values");
-    error(fit, "missing column", () -> e.fit(table(clean()).drop("cat")), where(e, "inputCols"), "'cat'");
+    error(fit, "NaN code (handleInvalid error)", es, "handleInvalid", "cat", "1 null (or NaN) values",
+        () -> e.fit(table(clean()).withColumn("cat", org.apache.spark.sql.functions.when(col("id").equalTo(3),
+            lit(Double.NaN)).otherwise(col("label")))));
+    error(fit, "missing column", es, "inputCols", "cat", "does not exist", () -> e.fit(table(clean()).drop("cat")));
     policy(fit, "huge cardinality with maxCategories 5: 5 kept buckets, other and unknown", () -> {
       CategoricalEncoderModel m = new CategoricalEncoder().setInputCols("cat").setOutputCols("e")
           .setMaxCategories(5).fit(table(clean()).withColumn("cat", col("id").cast("string")));
       assertEquals(7, m.buckets(0).length, java.util.Arrays.toString(m.buckets(0)));
     });
-    error(fit, "target encoding with a null label", () -> new CategoricalEncoder().setInputCols("cat")
-        .setOutputCols("e").setEncoding("target").fit(with(3, row(3, null, "a", 1.0, 1.0, false))),
-        "labelCol", "'label'");
+    CategoricalEncoder target = new CategoricalEncoder().setInputCols("cat").setOutputCols("e")
+        .setEncoding("target");
+    error(fit, "target encoding with a null label", () -> target, "labelCol", "label",
+        "null, NaN or infinite labels", () -> target.fit(with(3, row(3, null, "a", 1.0, 1.0, false))));
 
     String tr = "CategoricalEncoderModel transform";
-    error(tr, "unseen value (handleInvalid error)", () -> encoder().transform(with(3, row(3, 0.0, "zz", 1.0,
-        1.0, false))).count(), "handleInvalid", "'cat'", "zz");
+    error(tr, "unseen value (handleInvalid error)", this::encoder, "handleInvalid", "cat", "value 'zz', unseen",
+        () -> encoder().transform(with(3, row(3, 0.0, "zz", 1.0, 1.0, false))).count());
     rows(tr, "unseen value and a null (handleInvalid skip)", () -> encoder().copy(new org.apache.spark.ml.param
         .ParamMap()).setHandleInvalid("skip").transform(with(3, row(3, 0.0, "zz", 1.0, 1.0, false))
             .union(with(4, row(4, 0.0, null, 1.0, 1.0, false)))), 118);
@@ -301,8 +317,8 @@ class BadInputMatrixTest extends SparkTestBase {
           .select("e").head().getDouble(0);
       assertEquals(keep.buckets(0).length - 1, (int) bucket, "the last bucket is __unknown__");
     });
-    error(tr, "wrong type (vector column)", () -> encoder().transform(table(clean())
-        .withColumn("cat", col("features"))), "inputCols", "'cat'", "vector");
+    error(tr, "wrong type (vector column)", this::encoder, "inputCols", "cat", "type vector",
+        () -> encoder().transform(table(clean()).withColumn("cat", col("features"))));
     rows(tr, "NaN code (handleInvalid skip)", () -> new CategoricalEncoder().setInputCols("cat").setOutputCols("e")
         .fit(table(clean()).withColumn("cat", col("label"))).setHandleInvalid("skip").transform(table(clean())
             .withColumn("cat", org.apache.spark.sql.functions.when(col("id").equalTo(3), lit(Double.NaN))
@@ -313,36 +329,39 @@ class BadInputMatrixTest extends SparkTestBase {
   private void classifiers() {
     String fit = "NeuralClassifier fit";
     NeuralClassifier c = nn();
-    error(fit, "null features vector", () -> c.fit(with(3, row(3, 0.0, "a", null, 1.0, false))),
-        where(c, "featuresCol"), "'features'");
-    error(fit, "NaN feature", () -> c.fit(with(3, row(3, 0.0, "a", Double.NaN, 1.0, false))),
-        where(c, "featuresCol"), "NaN");
-    error(fit, "feature beyond float range (1e39)", () -> c.fit(with(3, row(3, 0.0, "a", 1e39, 1.0, false))),
-        where(c, "featuresCol"), "beyond float range");
-    error(fit, "null label", () -> c.fit(with(3, row(3, null, "a", 1.0, 1.0, false))), where(c, "labelCol"),
-        "'label'", "null");
-    error(fit, "non-integral label (2.5)", () -> c.fit(with(3, row(3, 2.5, "a", 1.0, 1.0, false))),
-        where(c, "labelCol"), "2.5");
-    error(fit, "huge class index (50,000)", () -> c.fit(with(3, row(3, 50_000.0, "a", 1.0, 1.0, false))),
-        where(c, "labelCol"), "k <= 10000");
-    error(fit, "negative weight", () -> nn().setWeightCol("w").fit(with(3, row(3, 0.0, "a", 1.0, -1.0,
-        false))), "weightCol", "'w'", "-1.0");
-    error(fit, "NaN weight", () -> nn().setWeightCol("w").fit(with(3, row(3, 0.0, "a", 1.0, Double.NaN,
-        false))), "weightCol", "'w'", "NaN");
+    Supplier<Params> cs = () -> c;
+    error(fit, "null features vector", cs, "featuresCol", "features", "a null vector",
+        () -> c.fit(with(3, row(3, 0.0, "a", null, 1.0, false))));
+    error(fit, "NaN feature", cs, "featuresCol", "features", "NaN or infinity at index 0",
+        () -> c.fit(with(3, row(3, 0.0, "a", Double.NaN, 1.0, false))));
+    error(fit, "feature beyond float range (1e39)", cs, "featuresCol", "features",
+        "the value 1.0E39 at index 0, beyond float range", () -> c.fit(with(3, row(3, 0.0, "a", 1e39, 1.0, false))));
+    error(fit, "null label", cs, "labelCol", "label", "a null label",
+        () -> c.fit(with(3, row(3, null, "a", 1.0, 1.0, false))));
+    error(fit, "non-integral label (2.5)", cs, "labelCol", "label", "the label 2.5, not a whole number",
+        () -> c.fit(with(3, row(3, 2.5, "a", 1.0, 1.0, false))));
+    error(fit, "huge class index (50,000)", cs, "labelCol", "label", "the label 50000.0 but labels must be class"
+        + " indices 0, 1, ..., k-1 with k <= 10000", () -> c.fit(with(3, row(3, 50_000.0, "a", 1.0, 1.0, false))));
     NeuralClassifier weighted = nn().setWeightCol("w");
-    error(fit, "empty after a step (every weight 0)", () -> weighted.fit(everywhere("w", 0.0)),
-        where(weighted, "weightCol"), "'w'", "0 on every training row");
+    Supplier<Params> ws = () -> weighted;
+    error(fit, "negative weight", ws, "weightCol", "w", "a negative weight (-1.0)",
+        () -> weighted.fit(with(3, row(3, 0.0, "a", 1.0, -1.0, false))));
+    error(fit, "NaN weight", ws, "weightCol", "w", "a NaN weight",
+        () -> weighted.fit(with(3, row(3, 0.0, "a", 1.0, Double.NaN, false))));
+    error(fit, "empty after a step (every weight 0)", ws, "weightCol", "w", "0 on every training row (60 rows)",
+        () -> weighted.fit(everywhere("w", 0.0)));
     NeuralClassifier held = nn().setValidationIndicatorCol("v");
-    error(fit, "empty after a step (every row held out)", () -> held.fit(everywhere("v", true)),
-        where(held, "validationIndicatorCol"), "'v'", "all 60 rows");
-    error(fit, "empty input", () -> c.fit(empty()), where(c, "featuresCol"), "empty");
-    error(fit, "wrong type (double features)", () -> c.fit(table(clean()).withColumn("features", col("x"))),
-        where(c, "featuresCol"), "'features'");
-    error(fit, "wrong type (string label)", () -> c.fit(table(clean()).withColumn("label", col("cat"))),
-        where(c, "labelCol"), "'label'");
-    error(fit, "vectors of different sizes", () -> c.fit(with(3, RowFactory.create(3, 0.0, "a", 1.0, 1.0,
-        false, Vectors.dense(1, 2, 3)))), where(c, "featuresCol"), "'features'");
-    error(fit, "missing column", () -> c.fit(table(clean()).drop("label")), where(c, "labelCol"), "'label'");
+    error(fit, "empty after a step (every row held out)", () -> held, "validationIndicatorCol", "v",
+        "true on all 60 rows", () -> held.fit(everywhere("v", true)));
+    error(fit, "empty input", cs, "featuresCol", "features", "the input DataFrame is empty", () -> c.fit(empty()));
+    error(fit, "wrong type (double features)", cs, "featuresCol", "features", "type double",
+        () -> c.fit(table(clean()).withColumn("features", col("x"))));
+    error(fit, "wrong type (string label)", cs, "labelCol", "label", "type string",
+        () -> c.fit(table(clean()).withColumn("label", col("cat"))));
+    error(fit, "vectors of different sizes", cs, "featuresCol", "features", "a vector of size 3 (the model takes"
+        + " 2)", () -> c.fit(with(3, RowFactory.create(3, 0.0, "a", 1.0, 1.0, false, Vectors.dense(1, 2, 3)))));
+    error(fit, "missing column", cs, "labelCol", "label", "does not exist", () -> c.fit(table(clean())
+        .drop("label")));
     policy(fit, "sparse and dense vectors: the same model", () -> {
       float[] dense = nn().fit(table(clean())).network().toFloats();
       float[] sparse = nn().fit(table(clean()).withColumn("features", org.apache.spark.sql.functions.udf(
@@ -351,8 +370,9 @@ class BadInputMatrixTest extends SparkTestBase {
     });
 
     String tr = "NeuralClassificationModel transform";
-    error(tr, "null features (handleInvalid error)", () -> classifier().transform(with(3, row(3, 0.0, "a",
-        null, 1.0, false))).count(), "handleInvalid", "'features'");
+    error(tr, "null features (handleInvalid error)", this::classifier, "featuresCol", "features",
+        "a null vector and handleInvalid=error", () -> classifier().transform(with(3, row(3, 0.0, "a", null, 1.0,
+            false))).count());
     rows(tr, "null and NaN features (handleInvalid skip)", () -> classifier().copy(new org.apache.spark.ml.param
         .ParamMap()).setHandleInvalid("skip").transform(with(3, row(3, 0.0, "a", null, 1.0, false))
             .union(with(4, row(4, 0.0, "a", Double.NaN, 1.0, false)))), 118);
@@ -363,16 +383,19 @@ class BadInputMatrixTest extends SparkTestBase {
       assertEquals(1, out.size());
       assertTrue(out.get(0).isNullAt(0) || Double.isNaN(out.get(0).getDouble(0)), String.valueOf(out.get(0)));
     });
-    error(tr, "vector of another size (handleInvalid error)", () -> classifier().transform(with(3,
-        RowFactory.create(3, 0.0, "a", 1.0, 1.0, false, Vectors.dense(1, 2, 3)))).count(), "'features'", "3");
-    error(tr, "wrong type (double features)", () -> classifier().transform(table(clean())
-        .withColumn("features", col("x"))), "featuresCol", "'features'");
+    error(tr, "vector of another size (handleInvalid error)", this::classifier, "featuresCol", "features",
+        "a vector of size 3", () -> classifier().transform(with(3, RowFactory.create(3, 0.0, "a", 1.0, 1.0, false,
+            Vectors.dense(1, 2, 3)))).count());
+    error(tr, "wrong type (double features)", this::classifier, "featuresCol", "features", "type double",
+        () -> classifier().transform(table(clean()).withColumn("features", col("x"))));
     rows(tr, "empty input", () -> classifier().transform(empty()), 0);
-    error(tr, "missing column", () -> classifier().transform(table(clean()).drop("features")), "featuresCol",
-        "'features'");
-    error("NeuralClassificationModel load", "damaged model (empty metadata file)", () -> {
-      try {
-        String path = path("damaged");
+    error(tr, "missing column", this::classifier, "featuresCol", "features", "does not exist",
+        () -> classifier().transform(table(clean()).drop("features")));
+    String damaged = path("damaged");
+    // a load has no stage or param yet: the message names the model class, the file and what it expected
+    cells.add(new Cell("NeuralClassificationModel load", "damaged model (empty metadata file)", () -> {
+      String m = rootMessage(assertThrows(Exception.class, () -> {
+        String path = damaged;
         classifier().write().save(path);
         try (Stream<Path> files = Files.list(Path.of(path, "metadata"))) {
           for (Path f : files.filter(p -> p.getFileName().toString().startsWith("part-")).toList()) {
@@ -380,19 +403,22 @@ class BadInputMatrixTest extends SparkTestBase {
           }
         }
         NeuralClassificationModel.load(path);
-      } catch (java.io.IOException ex) {
-        throw new java.io.UncheckedIOException(ex);
+      }));
+      for (String f : new String[] {"NeuralClassificationModel: cannot load " + damaged, "its metadata file ("
+          + damaged + "/metadata) is missing or damaged", "expected one JSON line with class, uid and paramMap"}) {
+        assertTrue(m.contains(f), "the message should contain '" + f + "': " + m);
       }
-    }, "metadata");
+      outcomes.merge("error", 1, Integer::sum);
+    }));
   }
 
   private void regressors() {
     String fit = "NeuralRegressor fit";
     NeuralRegressor r = reg();
-    error(fit, "label beyond ±1e30", () -> r.fit(with(3, row(3, 0.0, "a", 1e31, 1.0, false))),
-        where(r, "labelCol"), "'x'", "1.0E31", "1.0E30");
-    error(fit, "null label", () -> r.fit(table(clean()).withColumn("x", lit(null).cast("double"))),
-        where(r, "labelCol"), "'x'");
+    error(fit, "label beyond ±1e30", () -> r, "labelCol", "x", "a label of magnitude 1.0E31, beyond what the float"
+        + " network predicts (|label| <= 1.0E30)", () -> r.fit(with(3, row(3, 0.0, "a", 1e31, 1.0, false))));
+    error(fit, "null label", () -> r, "labelCol", "x", "a null label",
+        () -> r.fit(table(clean()).withColumn("x", lit(null).cast("double"))));
     policy(fit, "labels near 1e29: finite weights and predictions", () -> {
       NeuralRegressionModel m = reg().fit(table(clean()).withColumn("x", col("x").multiply(1e29)));
       for (float f : m.network().toFloats()) {
@@ -411,20 +437,22 @@ class BadInputMatrixTest extends SparkTestBase {
     String ev = "MetricsEvaluator evaluate";
     Supplier<Dataset<Row>> scored = () -> table(clean()).withColumn("prediction", col("label"));
     MetricsEvaluator acc = new MetricsEvaluator().setMetricName("accuracy");
-    error(ev, "null label", () -> acc.evaluate(scored.get().withColumn("label", lit(null).cast("double"))),
-        "labelCol", "'label'");
-    error(ev, "NaN prediction", () -> acc.evaluate(scored.get().withColumn("prediction", lit(Double.NaN))),
-        "predictionCol", "'prediction'", "(NaN)");
+    Supplier<Params> as = () -> acc;
+    error(ev, "null label", as, "labelCol", "label", "a null label",
+        () -> acc.evaluate(scored.get().withColumn("label", lit(null).cast("double"))));
+    error(ev, "NaN prediction", as, "predictionCol", "prediction", "a non-finite prediction (NaN)",
+        () -> acc.evaluate(scored.get().withColumn("prediction", lit(Double.NaN))));
     MetricsEvaluator weighted = new MetricsEvaluator().setMetricName("accuracy").setWeightCol("w");
-    error(ev, "weights summing to 0", () -> weighted.evaluate(scored.get().withColumn("w", lit(0.0))),
-        where(weighted, "weightCol"), "'w'");
-    error(ev, "negative weight", () -> weighted.evaluate(scored.get().withColumn("w", lit(-1.0))),
-        "weightCol", "'w'");
-    error(ev, "huge class index (5,000)", () -> acc.evaluate(scored.get().withColumn("label", lit(5000.0))),
-        "5000.0", "at most 1000 classes");
-    error(ev, "wrong type (string prediction)", () -> acc.evaluate(scored.get().withColumn("prediction",
-        col("cat"))), "predictionCol", "'prediction'");
-    error(ev, "empty input", () -> acc.evaluate(empty().withColumn("prediction", col("label"))), "empty");
+    error(ev, "weights summing to 0", () -> weighted, "weightCol", "w", "sum to 0.0",
+        () -> weighted.evaluate(scored.get().withColumn("w", lit(0.0))));
+    error(ev, "negative weight", () -> weighted, "weightCol", "w", "the negative weight -1.0",
+        () -> weighted.evaluate(scored.get().withColumn("w", lit(-1.0))));
+    error(ev, "huge class index (5,000)", as, "labelCol", "label", "label 5000.0 but classification metrics take"
+        + " class indices 0..999", () -> acc.evaluate(scored.get().withColumn("label", lit(5000.0))));
+    error(ev, "wrong type (string prediction)", as, "predictionCol", "prediction", "type string",
+        () -> acc.evaluate(scored.get().withColumn("prediction", col("cat"))));
+    error(ev, "empty input", as, "labelCol", "label", "the input DataFrame is empty",
+        () -> acc.evaluate(empty().withColumn("prediction", col("label"))));
     policy(ev, "regression values near 1e150: finite RMSE", () -> {
       double rmse = new MetricsEvaluator().setMetricName("rmse").evaluate(table(clean())
           .withColumn("label", col("x").multiply(1e150)).withColumn("prediction", col("x").multiply(1.1e150)));

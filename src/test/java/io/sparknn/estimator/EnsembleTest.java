@@ -137,6 +137,35 @@ class EnsembleTest extends SparkTestBase {
   }
 
   @Test
+  void theSparkContextsCheckpointDirectoryAloneGivesOneCheckpointedNetwork() throws Exception {
+    java.nio.file.Path dir = tmp.resolve("sc-checkpoints");
+    spark.sparkContext().setCheckpointDir(dir.toString());
+    try {
+      java.util.concurrent.atomic.AtomicLong seen = new java.util.concurrent.atomic.AtomicLong();
+      NeuralClassifier est = new NeuralClassifier().setMaxEpochs(4).setCheckpointInterval(1);
+      est.addTrainingListener(new io.sparknn.train.TrainingListener() {
+        @Override
+        public boolean onEpoch(Progress p) {
+          try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.walk(dir)) {
+            seen.accumulateAndGet(s.filter(java.nio.file.Files::isRegularFile).count(), Math::max);
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+          return true;
+        }
+      });
+      NeuralClassificationModel m = est.fit(data(1_000));
+      assertEquals(1, m.ensembleSize(), "auto with the SparkContext's checkpoint directory: one network");
+      assertTrue(seen.get() > 0, "the fit wrote checkpoints under the SparkContext's directory " + dir);
+      assertEquals(5, new NeuralClassifier().setMaxEpochs(2).setCheckpointInterval(-1).fit(data(1_000))
+          .ensembleSize(), "checkpointInterval = -1 writes none: auto bags");
+    } finally {
+      spark.sparkContext().setCheckpointDir(null);
+    }
+    assertEquals(5, new NeuralClassifier().setMaxEpochs(2).fit(data(1_000)).ensembleSize());
+  }
+
+  @Test
   void aListenerHearsEachMemberAndStoppingOneSkipsTheMembersNotStarted() {
     List<io.sparknn.train.TrainingListener.Progress> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
     io.sparknn.train.TrainingListener stopFirst = new io.sparknn.train.TrainingListener() {

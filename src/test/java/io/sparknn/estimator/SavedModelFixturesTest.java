@@ -104,23 +104,46 @@ class SavedModelFixturesTest extends SparkTestBase {
       }
     }
     for (String name : names()) {
-      String path = DIR.resolve(name).toString();
-      NeuralModel<?> m = name.startsWith("classifier") ? NeuralClassificationModel.load(path)
-          : NeuralRegressionModel.load(path);
-      JsonNode want = new ObjectMapper().readTree(Files.readString(DIR.resolve(name + ".expected.json")));
-      JsonNode got = expected(m, dataOf(name));
-      assertEquals(want.size(), got.size(), name);
-      for (int i = 0; i < want.size(); i++) {
-        for (int c = 0; c < want.get(i).size(); c++) {
-          assertEquals(want.get(i).get(c).asDouble(), got.get(i).get(c).asDouble(), 1e-6, name + " row " + i);
-        }
+      assertLoadsAndPredicts(DIR, name, name.contains("ensemble") ? 3 : 1);
+    }
+  }
+
+  /**
+   * Models saved by earlier releases, committed with the predictions they gave then: format 2 (commit afbc7d6,
+   * before inputShape and layers: an MLP classifier with an embedding, a regressor) and format 3 (commit 02a44f3,
+   * before ensembles: the same two and a CNN) load as one network and predict what they did.
+   */
+  @Test
+  void modelsSavedByFormatsTwoAndThreeLoadAsOneNetworkAndPredictWhatTheyDid() throws Exception {
+    for (String name : new String[] {"classifier-mlp", "regressor-mlp"}) {
+      assertLoadsAndPredicts(Path.of("src/test/resources/models/v2"), name, 1);
+    }
+    for (String name : new String[] {"classifier-mlp", "regressor-mlp", "classifier-cnn"}) {
+      assertLoadsAndPredicts(Path.of("src/test/resources/models/v3"), name, 1);
+    }
+  }
+
+  /** Loads {@code dir/name} and checks its predictions against {@code dir/name.expected.json} (1e-6). */
+  private void assertLoadsAndPredicts(Path dir, String name, int members) throws Exception {
+    String path = dir.resolve(name).toString();
+    String what = dir.getFileName() + "/" + name;
+    NeuralModel<?> m = name.startsWith("classifier") ? NeuralClassificationModel.load(path)
+        : NeuralRegressionModel.load(path);
+    JsonNode want = new ObjectMapper().readTree(Files.readString(dir.resolve(name + ".expected.json")));
+    JsonNode got = expected(m, dataOf(name));
+    assertEquals(50, want.size(), what);
+    assertEquals(want.size(), got.size(), what);
+    for (int i = 0; i < want.size(); i++) {
+      assertEquals(want.get(i).size(), got.get(i).size(), what + " row " + i);
+      for (int c = 0; c < want.get(i).size(); c++) {
+        assertEquals(want.get(i).get(c).asDouble(), got.get(i).get(c).asDouble(), 1e-6, what + " row " + i);
       }
-      assertEquals(name.contains("ensemble") ? 3 : 1, m.ensembleSize(), name);
-      if (name.endsWith("cnn") || name.endsWith("lstm")) {
-        assertEquals(name.substring(name.indexOf('-') + 1), m.getArchitecture(), name);
-      } else {
-        assertTrue(m.networkSpec().nominalSlots().length == 1, name + ": the nominal slot's embedding survives");
-      }
+    }
+    assertEquals(members, m.ensembleSize(), what);
+    if (name.endsWith("cnn") || name.endsWith("lstm")) {
+      assertEquals(name.substring(name.indexOf('-') + 1), m.getArchitecture(), what);
+    } else {
+      assertTrue(m.networkSpec().nominalSlots().length == 1, what + ": the nominal slot's embedding survives");
     }
   }
 

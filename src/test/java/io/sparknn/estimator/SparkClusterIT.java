@@ -56,10 +56,16 @@ class SparkClusterIT {
   private SparkSession spark;
   private double clusterAccuracy = Double.NaN;
   private double[] clusterWeights;
+  /** Set when test 1 passed its assertions and saved the model and scored rows of this run. */
+  private boolean savedByThisRun;
 
   @BeforeAll
   void startCluster() throws Exception {
     dir = Path.of(System.getProperty("sparknn.cluster.dir", "target/cluster-it")).toAbsolutePath();
+    // each test reads only what this run wrote: a previous run's model and scored rows go first
+    for (String old : List.of("letter-model", "letter-scored")) {
+      org.apache.commons.io.FileUtils.deleteDirectory(dir.resolve(old).toFile());
+    }
     cluster = new StandaloneCluster(dir.resolve("cluster"), 2, 2, "2g", 2);
   }
 
@@ -143,9 +149,9 @@ class SparkClusterIT {
     return d;
   }
 
-  /** The letter model test 1 saved (the test is skipped when test 1 did not get that far). */
+  /** The letter model test 1 saved in this run (the test is skipped when test 1 failed or did not get that far). */
   private NeuralClassificationModel savedModel() {
-    Assumptions.assumeTrue(Files.isDirectory(dir.resolve("letter-scored")), "needs the output of test 1");
+    Assumptions.assumeTrue(savedByThisRun, "needs the model and scored rows test 1 saves in this run");
     return NeuralClassificationModel.load(dir.resolve("letter-model").toString());
   }
 
@@ -169,6 +175,7 @@ class SparkClusterIT {
     two.transform(letter[1]).select(col("features"), col("label"), col("probability").as("clusterProbability"),
         col("prediction").as("clusterPrediction")).write().mode("overwrite")
         .parquet(dir.resolve("letter-scored").toString());
+    savedByThisRun = true;
   }
 
   @Test
@@ -243,7 +250,7 @@ class SparkClusterIT {
 
   @Test
   @Order(4)
-  void aFitSurvivesTheLossOfAWorkerJvmAndReachesTheSameAccuracy() throws Exception {
+  void aFitSurvivesTheLossOfAWorkerJvmWithTheUninterruptedFitsWeights() throws Exception {
     Assumptions.assumeTrue(!Double.isNaN(clusterAccuracy), "needs the cluster accuracy of test 1");
     SparkSession s = onCluster();
     Dataset<Row>[] letter = BundledData.letter(s);
@@ -281,7 +288,11 @@ class SparkClusterIT {
         events.executorsRemoved.get(), same ? "identical to" : "differ from");
     assertTrue(events.executorsRemoved.get() >= 1, "Spark saw the executor go");
     assertTrue(events.rounds.get() > roundsAtKill, "training went on after the loss");
-    assertTrue(Math.abs(acc - clusterAccuracy) <= 0.01, acc + " vs " + clusterAccuracy);
+    // the rounds are deterministic (fixed seed, partition order, fixed-order averaging): the retried rounds
+    // recompute the lost Worker's share exactly, so the weights are those of the uninterrupted fit
+    assertTrue(same, "weights after the loss differ from the uninterrupted fit's (accuracy " + acc + " vs "
+        + clusterAccuracy + ")");
+    assertEquals(clusterAccuracy, acc, 0.0);
   }
 
   @Test
