@@ -70,7 +70,14 @@ public final class CrossValidatorSweep {
     System.out.printf(Locale.ROOT, "%nCrossValidator: %d grid points x 3 stratified folds in %.1f s%n",
         grid.length, (System.nanoTime() - t0) / 1e9);
     System.out.printf("  %-14s %13s %9s%n", "hiddenLayers", "learningRate", "mean AUC");
-    for (int i = 0; i < grid.length; i++) {
+    // ParamGridBuilder's order depends on the params' hashes: print the grid sorted by its values
+    Integer[] order = new Integer[grid.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, java.util.Comparator.<Integer, Integer>comparing(i -> grid[i].apply(clf.hiddenLayers()).length)
+        .thenComparing(i -> (Double) grid[i].apply(clf.learningRate())));
+    for (int i : order) {
       System.out.printf(Locale.ROOT, "  %-14s %13s %9.4f%n", Arrays.toString(grid[i].apply(clf.hiddenLayers())),
           grid[i].apply(clf.learningRate()), model.avgMetrics()[i]);
     }

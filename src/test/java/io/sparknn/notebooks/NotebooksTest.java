@@ -1,5 +1,6 @@
 package io.sparknn.notebooks;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparknn.testing.Notebooks;
@@ -12,7 +13,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
-/** Every code cell of every notebook in notebooks/, in order, through JShell against the current build. */
+/**
+ * Every code cell of every notebook in notebooks/, in order, through JShell against the current build; each cell's
+ * output must hold the numbers of the output stored in the notebook.
+ */
 class NotebooksTest {
   @AfterEach
   void noSessionLeft() {
@@ -36,6 +40,9 @@ class NotebooksTest {
       Notebooks.Result one = s.eval("scala.Console.println(\"one\");");
       Notebooks.Result two = s.eval("scala.Console.println(\"two\");");
       assertTrue(one.output().strip().equals("one") && two.output().strip().equals("two"), one.output() + two.output());
+      // what the stored outputs are compared on: the numbers, without durations and temporary file names
+      assertEquals(List.of("0.821", "1,000", "7"), Notebooks.deterministicNumbers("accuracy 0.821 on 1,000 rows in"
+          + " 3.2 s (35 ms a batch, 5,000 rows/s), epoch 7 <image /tmp/sparknn-plot1234.png>"));
     }
   }
 
@@ -48,12 +55,18 @@ class NotebooksTest {
     assertTrue(notebooks.size() >= 3, "notebooks: " + notebooks);
     return notebooks.stream().map(nb -> DynamicTest.dynamicTest(nb.getFileName().toString(), () -> {
       List<String> cells = Notebooks.codeCells(nb);
+      List<String> stored = Notebooks.storedOutputs(nb);
       assertTrue(!cells.isEmpty(), nb + " has no code cell");
       try (Notebooks.Session s = new Notebooks.Session()) {
         for (int i = 0; i < cells.size(); i++) {
           Notebooks.Result r = s.eval(cells.get(i));
           assertTrue(r.ok(), nb.getFileName() + ", code cell " + (i + 1) + " failed:\n" + cells.get(i) + "\n---\n"
               + r.output());
+          // the stored output is what this build prints: the same numbers (seeded), timings and file names aside
+          assertEquals(Notebooks.deterministicNumbers(stored.get(i)), Notebooks.deterministicNumbers(r.output()),
+              nb.getFileName() + ", code cell " + (i + 1) + ": its stored output differs from what it prints now"
+                  + " (re-execute the notebooks, notebooks/README.md)\nstored:\n" + stored.get(i) + "\nnow:\n"
+                  + r.output());
         }
       } finally {
         SparkSession.getActiveSession().foreach(x -> { x.stop(); return null; });

@@ -37,21 +37,57 @@ public final class Notebooks {
 
   /** The source of every code cell of a notebook, in order. */
   public static List<String> codeCells(Path ipynb) throws IOException {
+    return perCodeCell(ipynb, c -> text(c.get("source")));
+  }
+
+  /** The stored text output of every code cell of a notebook (streams and plain-text values), in order. */
+  public static List<String> storedOutputs(Path ipynb) throws IOException {
+    return perCodeCell(ipynb, c -> {
+      StringBuilder b = new StringBuilder();
+      for (JsonNode o : c.path("outputs")) {
+        b.append(text(o.has("text") ? o.get("text") : o.path("data").path("text/plain")));
+      }
+      return b.toString();
+    });
+  }
+
+  private static List<String> perCodeCell(Path ipynb, java.util.function.Function<JsonNode, String> f)
+      throws IOException {
     JsonNode nb = new ObjectMapper().readTree(Files.readString(ipynb));
-    List<String> cells = new ArrayList<>();
+    List<String> out = new ArrayList<>();
     for (JsonNode c : nb.get("cells")) {
       if (c.get("cell_type").asText().equals("code")) {
-        StringBuilder b = new StringBuilder();
-        JsonNode src = c.get("source");
-        if (src.isArray()) {
-          src.forEach(l -> b.append(l.asText()));
-        } else {
-          b.append(src.asText());
-        }
-        cells.add(b.toString());
+        out.add(f.apply(c));
       }
     }
-    return cells;
+    return out;
+  }
+
+  /** A notebook text field: a string or an array of lines ("" when absent). */
+  private static String text(JsonNode field) {
+    StringBuilder b = new StringBuilder();
+    if (field.isArray()) {
+      field.forEach(l -> b.append(l.asText()));
+    } else if (!field.isMissingNode() && !field.isNull()) {
+      b.append(field.asText());
+    }
+    return b.toString();
+  }
+
+  /**
+   * The numbers of a cell's output that a fixed seed determines: every number except durations ("1.2 s", "35 ms",
+   * rows/s) and the names of temporary files (plots).
+   */
+  public static List<String> deterministicNumbers(String output) {
+    String kept = output.replaceAll("sparknn-plot\\d+", "")
+        .replaceAll("\\b\\d+(\\.\\d+)? ?(s|ms|µs)\\b", "").replaceAll("[\\d.,]+ rows/s", "");
+    List<String> numbers = new ArrayList<>();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("-?\\d[\\d,]*(\\.\\d+)?([eE]-?\\d+)?")
+        .matcher(kept);
+    while (m.find()) {
+      numbers.add(m.group());
+    }
+    return numbers;
   }
 
   /** What a cell printed and whether every snippet of it compiled and ran. */
