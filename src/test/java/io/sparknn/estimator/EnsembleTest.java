@@ -1,7 +1,5 @@
 package io.sparknn.estimator;
 
-import io.sparknn.train.History;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -14,6 +12,7 @@ import io.sparknn.nn.Loss;
 import io.sparknn.regression.NeuralRegressionModel;
 import io.sparknn.regression.NeuralRegressor;
 import io.sparknn.testing.SparkTestBase;
+import io.sparknn.train.History;
 import java.util.List;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.linalg.Vector;

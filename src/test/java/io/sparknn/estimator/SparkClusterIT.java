@@ -55,7 +55,7 @@ class SparkClusterIT {
   private StandaloneCluster cluster;
   private SparkSession spark;
   private double clusterAccuracy = Double.NaN;
-  private double[] clusterWeights;
+  private float[] clusterWeights;
   /** Set when test 1 passed its assertions and saved the model and scored rows of this run. */
   private boolean savedByThisRun;
 
@@ -140,15 +140,6 @@ class SparkClusterIT {
     return new MetricsEvaluator().setMetricName("accuracy").evaluate(m.transform(test));
   }
 
-  private static double[] weights(NeuralClassificationModel m) {
-    float[] f = m.network().toFloats();
-    double[] d = new double[f.length];
-    for (int i = 0; i < f.length; i++) {
-      d[i] = f[i];
-    }
-    return d;
-  }
-
   /** The letter model test 1 saved in this run (the test is skipped when test 1 failed or did not get that far). */
   private NeuralClassificationModel savedModel() {
     Assumptions.assumeTrue(savedByThisRun, "needs the model and scored rows test 1 saves in this run");
@@ -164,7 +155,7 @@ class SparkClusterIT {
     Dataset<Row>[] letter = BundledData.letter(onCluster());
     NeuralClassificationModel two = new NeuralClassifier().setNumWorkers(2).fit(letter[0]);
     clusterAccuracy = accuracy(two, letter[1]);
-    clusterWeights = weights(two);
+    clusterWeights = two.network().toFloats();
     System.out.printf("letter accuracy: local 1 worker %.4f, cluster 2 workers %.4f (%d epochs)%n", one,
         clusterAccuracy, two.summary().epochs().size());
     assertTrue(one > 0.94, "local one-worker accuracy " + one);
@@ -281,8 +272,7 @@ class SparkClusterIT {
       assertTrue(e.onExit().get(60, TimeUnit.SECONDS) != null, "the lost Worker's executor exits");
     }
     double acc = accuracy(m, letter[1]);
-    double[] w = weights(m);
-    boolean same = java.util.Arrays.equals(w, clusterWeights);
+    boolean same = java.util.Arrays.equals(m.network().toFloats(), clusterWeights);
     System.out.printf("after losing a Worker: accuracy %.4f (uninterrupted %.4f), %d rounds in all, %d executor(s)"
         + " removed, weights %s the uninterrupted fit's%n", acc, clusterAccuracy, events.rounds.get(),
         events.executorsRemoved.get(), same ? "identical to" : "differ from");
